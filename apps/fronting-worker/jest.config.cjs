@@ -1,0 +1,6 @@
+module.exports = {
+  displayName: 'fronting-worker',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testTimeout: 60000,
+};

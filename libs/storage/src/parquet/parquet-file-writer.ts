@@ -1,0 +1,37 @@
+import type { ParquetSchema } from './parquet-schema';
+
+export type ParquetCompression = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
+
+export interface ParquetWriterOptions {
+  schema: ParquetSchema;
+  /** SNAPPY by default. */
+  compression?: ParquetCompression;
+  /** Target uncompressed size of a row group; a row group is flushed when it is reached. */
+  rowGroupBytes?: number;
+  /** Key-value metadata in the file footer (topic, partition, offsets, schema fingerprint ...). */
+  keyValueMetadata?: Record<string, string>;
+}
+
+export interface ParquetFileSummary {
+  path: string;
+  rows: number;
+  bytes: number;
+}
+
+/** Writes one local Parquet file. */
+export interface ParquetFileWriter {
+  /** Rows as described in parquet-schema.ts. */
+  appendRows(rows: ReadonlyArray<Record<string, unknown>>): Promise<void>;
+  /** Rows appended so far. */
+  readonly rowCount: number;
+  /** Running estimate of the finished file's size in bytes, for rolling files at a size limit. */
+  estimatedBytes(): number;
+  /** Adds or replaces footer metadata before close (e.g. the last offset). */
+  setKeyValueMetadata(key: string, value: string): void;
+  /** Flushes and finishes the file. */
+  close(): Promise<ParquetFileSummary>;
+  /** Stops and removes the partial file. */
+  abort(): Promise<void>;
+}
+
+export type ParquetWriterImplementation = 'hyparquet-writer' | 'parquetjs-lite';
