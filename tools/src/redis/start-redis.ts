@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<DevRe
   const port = options.port ?? (await findFreePort());
   const ownsDir = options.dir === undefined;
   const dir = options.dir ?? (await mkdtemp(join(tmpdir(), 'eventpath-redis-')));
+  await mkdir(dir, { recursive: true });
   const binary = options.binary ?? 'redis-server';
   const args = [
     '--port', String(port),

@@ -1,0 +1,56 @@
+import { badRequest, notFound } from './errors';
+import { sendEmpty, sendJson } from './http-responses';
+import { parsePatch } from './object-attributes';
+import { assertPreconditions, readPreconditions } from './preconditions';
+import { readJsonBody } from './request-body';
+import type { RequestContext } from './request-context';
+import type { RouteOf } from './route';
+import { objectResource, type StoredObject } from './resources';
+
+/**
+ * The live object a read addresses. Only the live generation is kept, so asking for
+ * another `generation` finds nothing.
+ */
+export function readableObject(object: StoredObject, query: URLSearchParams): StoredObject {
+  const generation = query.get('generation');
+  if (generation !== null && generation !== object.generation) {
+    throw notFound(`No such object: ${object.bucket}/${object.name}#${generation}`);
+  }
+  assertPreconditions(readPreconditions(query), object);
+  return object;
+}
+
+export async function getObjectMetadata(ctx: RequestContext, route: RouteOf<'objects.get'>): Promise<void> {
+  const object = readableObject(ctx.store.getObject(route.bucket, route.object), route.query);
+  sendJson(ctx.res, 200, objectResource(object, ctx.origin));
+}
+
+export async function patchObject(ctx: RequestContext, route: RouteOf<'objects.patch'>): Promise<void> {
+  const patch = parsePatch(await readJsonBody(ctx.body));
+  const object = await ctx.store.patch(route.bucket, route.object, patch, readPreconditions(route.query));
+  sendJson(ctx.res, 200, objectResource(object, ctx.origin));
+}
+
+export async function deleteObject(ctx: RequestContext, route: RouteOf<'objects.delete'>): Promise<void> {
+  await ctx.store.delete(route.bucket, route.object, readPreconditions(route.query));
+  sendEmpty(ctx.res, 204);
+}
+
+export async function listObjects(ctx: RequestContext, route: RouteOf<'objects.list'>): Promise<void> {
+  const { query } = route;
+  const maxResults = query.get('maxResults');
+  if (maxResults !== null && !/^\d+$/.test(maxResults)) throw badRequest(`Invalid maxResults: ${maxResults}`);
+  const listing = ctx.store.listObjects(route.bucket, {
+    prefix: query.get('prefix') ?? undefined,
+    delimiter: query.get('delimiter') ?? undefined,
+    maxResults: maxResults === null ? undefined : Number(maxResults),
+    pageToken: query.get('pageToken') ?? undefined,
+  });
+  // Like GCS, empty `items`/`prefixes` and a missing `nextPageToken` are left out.
+  sendJson(ctx.res, 200, {
+    kind: 'storage#objects',
+    ...(listing.items.length > 0 && { items: listing.items.map((object) => objectResource(object, ctx.origin)) }),
+    ...(listing.prefixes.length > 0 && { prefixes: listing.prefixes }),
+    ...(listing.nextPageToken !== undefined && { nextPageToken: listing.nextPageToken }),
+  });
+}

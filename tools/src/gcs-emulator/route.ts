@@ -1,0 +1,103 @@
+import { badRequest } from './errors';
+
+/** The API operations the emulator serves, named after the JSON API methods. */
+export const ROUTE_KINDS = [
+  'buckets.get',
+  'buckets.insert',
+  'objects.get',
+  'objects.download',
+  'objects.list',
+  'objects.patch',
+  'objects.delete',
+  'objects.insert.multipart',
+  'objects.insert.resumable',
+  'uploads.put',
+] as const;
+
+export type RouteKind = (typeof ROUTE_KINDS)[number];
+
+interface ObjectScope {
+  bucket: string;
+  object: string;
+}
+
+/** What each operation's path identifies. */
+interface RouteParams {
+  'buckets.insert': object;
+  'buckets.get': { bucket: string };
+  'objects.list': { bucket: string };
+  'objects.get': ObjectScope;
+  'objects.download': ObjectScope;
+  'objects.patch': ObjectScope;
+  'objects.delete': ObjectScope;
+  'objects.insert.multipart': { bucket: string };
+  'objects.insert.resumable': { bucket: string };
+  'uploads.put': { bucket: string; uploadId: string };
+  'emulator.faults': object;
+}
+
+export type Route = {
+  [K in keyof RouteParams]: { kind: K; query: URLSearchParams } & RouteParams[K];
+}[keyof RouteParams];
+
+export type RouteOf<K extends Route['kind']> = Extract<Route, { kind: K }>;
+
+export const FAULT_CONTROL_PATH = '/_emulator/faults';
+
+/**
+ * Maps a request to an operation. Path segments are percent-decoded one by one, so an
+ * object name's `%2F` stays inside the name and a literal `+` stays a plus; the query
+ * string is form-decoded (`+` is a space there, `%2B` a plus), matching how the client
+ * encodes each.
+ */
+export function matchRoute(method: string, rawUrl: string): Route | undefined {
+  const queryAt = rawUrl.indexOf('?');
+  const rawPath = queryAt < 0 ? rawUrl : rawUrl.slice(0, queryAt);
+  const query = new URLSearchParams(queryAt < 0 ? '' : rawUrl.slice(queryAt + 1));
+  if (rawPath === FAULT_CONTROL_PATH) return { kind: 'emulator.faults', query };
+
+  const segments = rawPath.split('/').slice(1).map(decodeSegment);
+  const isUpload = segments[0] === 'upload';
+  const [api, version, b, bucket, o, object, ...rest] = isUpload ? segments.slice(1) : segments;
+  if (api !== 'storage' || version !== 'v1' || b !== 'b' || rest.length > 0) return undefined;
+
+  if (isUpload) {
+    if (bucket === undefined || o !== 'o' || object !== undefined) return undefined;
+    const uploadId = query.get('upload_id');
+    if (method === 'PUT' && uploadId) return { kind: 'uploads.put', bucket, uploadId, query };
+    if (method !== 'POST') return undefined;
+    switch (query.get('uploadType')) {
+      case 'multipart':
+        return { kind: 'objects.insert.multipart', bucket, query };
+      case 'resumable':
+        return { kind: 'objects.insert.resumable', bucket, query };
+      default:
+        throw badRequest(`Unsupported uploadType: ${query.get('uploadType')}`);
+    }
+  }
+
+  if (bucket === undefined) return method === 'POST' ? { kind: 'buckets.insert', query } : undefined;
+  if (o === undefined) return method === 'GET' ? { kind: 'buckets.get', bucket, query } : undefined;
+  if (o !== 'o') return undefined;
+  if (object === undefined) return method === 'GET' ? { kind: 'objects.list', bucket, query } : undefined;
+  switch (method) {
+    case 'GET':
+      return query.get('alt') === 'media'
+        ? { kind: 'objects.download', bucket, object, query }
+        : { kind: 'objects.get', bucket, object, query };
+    case 'PATCH':
+      return { kind: 'objects.patch', bucket, object, query };
+    case 'DELETE':
+      return { kind: 'objects.delete', bucket, object, query };
+    default:
+      return undefined;
+  }
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw badRequest(`Malformed percent-encoding in path segment: ${segment}`);
+  }
+}
