@@ -31,7 +31,8 @@ describe('loadConfig', () => {
     const problems = (error as ConfigError).problems;
     expect(problems.map((p) => p.key).sort()).toEqual(['BATCH_SIZE', 'HTTP_PORT', 'KAFKA_BROKERS', 'TLS_ENABLED']);
     expect(problems.find((p) => p.key === 'KAFKA_BROKERS')?.reason).toBe('is required but not set');
-    expect(problems.find((p) => p.key === 'TLS_ENABLED')?.reason).toBe('must be true or false');
+    expect(problems.find((p) => p.key === 'TLS_ENABLED')?.reason).toBe('must be true or false (got "maybe")');
+    expect(problems.find((p) => p.key === 'BATCH_SIZE')?.reason).toBe('must be a number (got "ten")');
     expect((error as Error).message).toMatch(/HTTP_PORT: .*65535/);
   });
 

@@ -22,13 +22,14 @@ export function loadConfig<S extends z.ZodObject>(
     if (value !== undefined && value !== '') input[key] = value;
   }
   const result = schema.safeParse(input);
-  if (!result.success) throw new ConfigError(toProblems(result.error));
+  if (!result.success) throw new ConfigError(toProblems(result.error, input));
   return result.data;
 }
 
-function toProblems(error: z.ZodError): ConfigProblem[] {
-  return error.issues.map((issue) => ({
-    key: issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)',
-    reason: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
-  }));
+function toProblems(error: z.ZodError, input: Record<string, string>): ConfigProblem[] {
+  return error.issues.map((issue) => {
+    const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
+    const missing = issue.path.length === 1 && !(String(issue.path[0]) in input);
+    return { key, reason: missing ? 'is required but not set' : `${issue.message} (got "${input[key]}")` };
+  });
 }

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { ConfigError } from './config-error';
 import { createLogger } from './logger';
 import { runMain } from './process-lifecycle';
 
@@ -20,6 +21,14 @@ describe('runMain', () => {
     await runMain(() => Promise.reject(new Error('bad config')), { logger, exit });
     expect(exit).toHaveBeenCalledWith(1);
     expect(lines.some((l) => l.msg === 'start-up failed' && (l.err as { message: string }).message === 'bad config')).toBe(true);
+  });
+
+  it('logs a config error as the list of wrong keys', async () => {
+    const { lines, logger } = captureLogger();
+    const exit = jest.fn();
+    await runMain(() => Promise.reject(new ConfigError([{ key: 'OPS_PORT', reason: 'must be a port number' }])), { logger, exit });
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(lines[0]?.msg).toBe('start-up failed: Invalid configuration:\n  OPS_PORT: must be a port number');
   });
 
   it('exits 1 when the running app fails', async () => {

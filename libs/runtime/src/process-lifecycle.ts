@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { ConfigError } from './config-error';
 
 /** What an app's factory returns: something that runs until stopped or failed. */
 export interface RunningApp {
@@ -29,7 +30,8 @@ export async function runMain(start: () => Promise<RunningApp>, options: RunMain
   try {
     app = await start();
   } catch (err) {
-    logger.fatal({ err }, 'start-up failed');
+    if (err instanceof ConfigError) logger.fatal({ problems: err.problems }, `start-up failed: ${err.message}`);
+    else logger.fatal({ err }, 'start-up failed');
     exit(1);
     return;
   }

@@ -1,0 +1,51 @@
+import { Storage } from '@google-cloud/storage';
+import Redis from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startDevStack, type DevStack } from './start-dev-stack';
+
+describe('dev stack', () => {
+  let stack: DevStack;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'dev-stack-'));
+    stack = await startDevStack({ topics: ['events:2'], dataDir, bucket: 'archive', gcsPort: 0 });
+  });
+  afterAll(async () => {
+    await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('points every app variable at a reachable component', async () => {
+    for (const variable of ['FRONTING_KAFKA_BROKERS', 'MAINSTREAM_KAFKA_BROKERS']) {
+      const kafka = new Kafka({ brokers: stack.env[variable].split(','), logLevel: logLevel.NOTHING });
+      const producer = kafka.producer();
+      await producer.connect();
+      const [ack] = await producer.send({ topic: 'events', acks: -1, messages: [{ value: variable }] });
+      expect(ack.errorCode).toBe(0);
+      await producer.disconnect();
+    }
+    const redis = new Redis(stack.env.REDIS_URL);
+    expect(await redis.ping()).toBe('PONG');
+    redis.disconnect();
+    const storage = new Storage({ apiEndpoint: stack.env.GCS_API_ENDPOINT, projectId: 'dev' });
+    const [exists] = await storage.bucket('archive').exists();
+    expect(exists).toBe(true);
+  });
+
+  it('keeps the two Kafka clusters independent', async () => {
+    await stack.fronting.down(1);
+    try {
+      const kafka = new Kafka({ brokers: stack.env.MAINSTREAM_KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
+      const producer = kafka.producer();
+      await producer.connect();
+      await expect(producer.send({ topic: 'events', messages: [{ value: 'x' }] })).resolves.toHaveLength(1);
+      await producer.disconnect();
+    } finally {
+      await stack.fronting.up(1);
+    }
+  });
+});
