@@ -1,4 +1,21 @@
+// Object storage
 export type { ObjectInfo, ObjectPage, ObjectStore, ListOptions, PutOptions } from './object-store/object-store';
+export { openObjectStore, type OpenObjectStoreOptions } from './object-store/open-object-store';
+export { LocalDirectoryStore, type LocalDirectoryStoreOptions, type LocalStoreTestHooks } from './object-store/local/local-directory-store';
+export { GcsStore, type GcsStoreOptions } from './object-store/gcs/gcs-store';
+export type { RetryEvent, RetryOptions } from './object-store/gcs/retry-until-deadline';
+export {
+  IntegrityError,
+  InvalidObjectNameError,
+  ObjectAlreadyExistsError,
+  ObjectNotFoundError,
+  StorageDeadlineExceededError,
+  StorageError,
+  StorageRequestError,
+  UnsupportedStoreUrlError,
+} from './object-store/errors';
+
+// Parquet files
 export type {
   ParquetField,
   ParquetGroupField,
@@ -17,3 +34,10 @@ export type {
   ParquetWriterImplementation,
   ParquetWriterOptions,
 } from './parquet/parquet-file-writer';
+export {
+  createParquetWriter,
+  DEFAULT_PARQUET_WRITER_IMPLEMENTATION,
+  DEFAULT_ROW_GROUP_BYTES,
+  PARQUET_WRITER_IMPLEMENTATIONS,
+} from './parquet/create-parquet-writer';
+export { ParquetRowError, ParquetSchemaError, ParquetWriterStateError, UnsupportedParquetSchemaError } from './parquet/errors';

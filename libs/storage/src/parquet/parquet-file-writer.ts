@@ -6,7 +6,11 @@ export interface ParquetWriterOptions {
   schema: ParquetSchema;
   /** SNAPPY by default. */
   compression?: ParquetCompression;
-  /** Target uncompressed size of a row group; a row group is flushed when it is reached. */
+  /**
+   * Target uncompressed size of a row group; a row group is flushed when it is reached.
+   * Estimated from the row values; default DEFAULT_ROW_GROUP_BYTES (8 MiB). Memory use of an
+   * open writer grows with it (see the README).
+   */
   rowGroupBytes?: number;
   /** Key-value metadata in the file footer (topic, partition, offsets, schema fingerprint ...). */
   keyValueMetadata?: Record<string, string>;
@@ -16,6 +20,8 @@ export interface ParquetFileSummary {
   path: string;
   rows: number;
   bytes: number;
+  /** Row groups in the file. */
+  rowGroups?: number;
 }
 
 /** Writes one local Parquet file. */

@@ -1,0 +1,52 @@
+import { StorageDeadlineExceededError } from '../errors';
+import { retryUntilDeadline, type RetryEvent } from './retry-until-deadline';
+
+const fast = { deadlineMs: 2_000, initialDelayMs: 1, multiplier: 2, maxDelayMs: 5 };
+const transient = (error: unknown) => (error as Error).message === 'transient';
+
+describe('retryUntilDeadline', () => {
+  it('retries transient failures until an attempt succeeds, reporting each retry', async () => {
+    const events: RetryEvent[] = [];
+    let calls = 0;
+    const result = await retryUntilDeadline(
+      'put',
+      'obj',
+      fast,
+      transient,
+      async () => {
+        calls += 1;
+        if (calls < 4) throw new Error('transient');
+        return 'done';
+      },
+      (event) => events.push(event),
+    );
+    expect(result).toBe('done');
+    expect(events.map((e) => e.attempt)).toEqual([1, 2, 3]);
+  });
+
+  it('does not retry other failures', async () => {
+    let calls = 0;
+    const failing = retryUntilDeadline('put', 'obj', fast, transient, async () => {
+      calls += 1;
+      throw new Error('permanent');
+    });
+    await expect(failing).rejects.toThrow('permanent');
+    expect(calls).toBe(1);
+  });
+
+  it('stops at the deadline with a typed error carrying the last failure, and aborts the attempt in flight', async () => {
+    let aborted = false;
+    let calls = 0;
+    const started = Date.now();
+    const error = await retryUntilDeadline('get', 'obj', { ...fast, deadlineMs: 150 }, transient, ({ signal }) => {
+      calls += 1;
+      if (calls < 3) return Promise.reject(new Error('transient'));
+      return new Promise<never>(() => signal.addEventListener('abort', () => (aborted = true)));
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageDeadlineExceededError);
+    expect(error).toMatchObject({ operation: 'get', objectName: 'obj', deadlineMs: 150, attempts: 3 });
+    expect((error as Error).cause).toEqual(new Error('transient'));
+    expect(aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
