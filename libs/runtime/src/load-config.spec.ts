@@ -40,3 +40,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig(schema, { KAFKA_BROKERS: ' , ' })).toThrow(/KAFKA_BROKERS: must list at least one item/);
   });
 });
+
+describe('loadConfig with rules that span keys', () => {
+  const sasl = z
+    .object({ SASL_MECHANISM: z.enum(['plain', 'scram-sha-256']).optional(), SASL_USERNAME: z.string().optional() })
+    .refine((c) => c.SASL_MECHANISM === undefined || c.SASL_USERNAME !== undefined, {
+      message: 'is required when SASL_MECHANISM is set',
+      path: ['SASL_USERNAME'],
+    });
+
+  it("keeps the rule's own reason for an unset key", () => {
+    expect(() => loadConfig(sasl, { SASL_MECHANISM: 'plain' })).toThrow('SASL_USERNAME: is required when SASL_MECHANISM is set');
+  });
+});

@@ -29,7 +29,9 @@ export function loadConfig<S extends z.ZodObject>(
 function toProblems(error: z.ZodError, input: Record<string, string>): ConfigProblem[] {
   return error.issues.map((issue) => {
     const key = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
-    const missing = issue.path.length === 1 && !(String(issue.path[0]) in input);
-    return { key, reason: missing ? 'is required but not set' : `${issue.message} (got "${input[key]}")` };
+    // Only a type error on an absent key means "missing"; a rule that spans keys
+    // (e.g. "required when SASL is on") keeps its own message.
+    const missing = issue.code === 'invalid_type' && issue.path.length === 1 && !(String(issue.path[0]) in input);
+    return { key, reason: missing ? 'is required but not set' : key in input ? `${issue.message} (got "${input[key]}")` : issue.message };
   });
 }
