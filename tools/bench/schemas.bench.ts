@@ -268,16 +268,6 @@ function printTable(results: Result[]): void {
 }
 
 async function main(): Promise<void> {
-  // tsx reads path aliases from the tsconfig.json in the working directory, and the
-  // workspace root has only tsconfig.base.json: rerun with the tools project's tsconfig.
-  if (process.env.TSX_TSCONFIG_PATH === undefined) {
-    const rerun = spawnSync(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2)], {
-      stdio: 'inherit',
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(__dirname, '..', 'tsconfig.json') },
-    });
-    process.exit(rerun.status ?? 1);
-  }
-
   const childAt = process.argv.indexOf('--child');
   if (childAt >= 0) {
     const [name, workDir] = process.argv.slice(childAt + 1);

@@ -1,0 +1,80 @@
+import type { Registry } from 'prom-client';
+import { FailoverBufferFullError, InvalidFailoverEventError, type BufferFullReason } from '../errors';
+import { APPEND_SCRIPT } from './append-script';
+import { encodeEvent, type FailoverEvent } from './failover-event';
+import { failoverMetrics, type FailoverMetrics } from './failover-metrics';
+import { runScript, type RedisClient } from './run-script';
+import { failoverStreamKeys } from './stream-keys';
+
+export interface FailoverStreamWriterOptions {
+  /** Most entries one topic's stream may hold; an append that would exceed it is refused. */
+  maxEntriesPerStream: number;
+  /** Most event bytes (id, key, value, headers) one topic's stream may hold; no byte cap when unset. */
+  maxBytesPerStream?: number;
+  /** Where `eventpath_failover_appended_total` and `..._append_refused_total` are registered. */
+  registry?: Registry;
+  /** Clock for events without a timestamp; `Date.now` by default. */
+  now?: () => number;
+}
+
+/**
+ * The gateway's side of the failover stream: appends events to the topic's
+ * Redis Stream, all of a call or none of it, and refuses with
+ * {@link FailoverBufferFullError} instead of evicting when full.
+ *
+ * An append that resolved is in Redis (and, with `appendfsync always`, on
+ * disk). An append that rejected for any other reason than a refusal (the
+ * connection dropped, a timeout) may or may not have been applied; a retry
+ * may then store the events twice, which their ids let downstream remove.
+ */
+export class FailoverStreamWriter {
+  private readonly metrics?: FailoverMetrics;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly options: FailoverStreamWriterOptions,
+  ) {
+    if (!Number.isSafeInteger(options.maxEntriesPerStream) || options.maxEntriesPerStream < 1) {
+      throw new RangeError(`maxEntriesPerStream must be an integer >= 1, got ${options.maxEntriesPerStream}`);
+    }
+    if (options.maxBytesPerStream !== undefined && (!Number.isSafeInteger(options.maxBytesPerStream) || options.maxBytesPerStream < 1)) {
+      throw new RangeError(`maxBytesPerStream must be an integer >= 1, got ${options.maxBytesPerStream}`);
+    }
+    this.metrics = options.registry ? failoverMetrics(options.registry) : undefined;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Appends the events in order; resolves to their stream entry ids. */
+  async append(topic: string, events: FailoverEvent[]): Promise<string[]> {
+    const keys = failoverStreamKeys(topic);
+    if (events.length === 0) return [];
+    const now = this.now();
+    const args: Array<string | Buffer | number> = [];
+    let callBytes = 0;
+    for (const event of events) {
+      const { fields, bytes } = encodeEvent(event, now);
+      args.push(fields.length / 2, ...fields);
+      callBytes += bytes;
+    }
+    const header = [this.options.maxEntriesPerStream, this.options.maxBytesPerStream ?? 0, events.length, callBytes];
+    try {
+      const ids = (await runScript(this.redis, APPEND_SCRIPT, [keys.stream, keys.bytes], [...header, ...args])) as string[];
+      this.metrics?.appended.inc({ topic }, events.length);
+      return ids;
+    } catch (error) {
+      const refusal = toRefusal(topic, error);
+      if (refusal instanceof FailoverBufferFullError) this.metrics?.refused.inc({ topic, reason: refusal.reason }, events.length);
+      throw refusal ?? error;
+    }
+  }
+}
+
+function toRefusal(topic: string, error: unknown): FailoverBufferFullError | InvalidFailoverEventError | undefined {
+  const message = error instanceof Error ? error.message : '';
+  const full = /^EVENTPATH_BUFFER_FULL (entries|bytes) (.*)$/.exec(message);
+  if (full) return new FailoverBufferFullError(topic, full[1] as BufferFullReason, full[2]);
+  if (message.startsWith('OOM')) return new FailoverBufferFullError(topic, 'redis-memory', message);
+  if (message.startsWith('EVENTPATH_BAD_APPEND')) return new InvalidFailoverEventError(message);
+  return undefined;
+}

@@ -1,0 +1,82 @@
+import { devKafkaClientConfig, devKafkaConsumerConfig, devKafkaProducerConfig, startDevKafka, type DevKafka } from '@eventpath/dev-infra';
+import { Kafka, type Admin } from 'kafkajs';
+import { eventually } from '../test-support/async-helpers';
+import { AtLeastOnceConsumer, type BatchHandler, type TopicPartitions } from './at-least-once-consumer';
+
+describe('AtLeastOnceConsumer across a rebalance', () => {
+  let broker: DevKafka;
+  let kafka: Kafka;
+  let admin: Admin;
+  beforeAll(async () => {
+    broker = await startDevKafka({ topics: ['rebalanced:2'] });
+    kafka = new Kafka(devKafkaClientConfig(broker.brokers, 'rebalance-test'));
+    admin = kafka.admin();
+    await admin.connect();
+    const producer = kafka.producer(devKafkaProducerConfig());
+    await producer.connect();
+    await producer.send({
+      topic: 'rebalanced',
+      messages: [0, 1, 0, 1].map((partition, i) => ({ partition, value: `m${i}` })),
+    });
+    await producer.disconnect();
+  });
+  afterAll(async () => {
+    await admin.disconnect();
+    await broker.stop();
+  });
+
+  it('ignores marks made for batches of the previous assignment; the new owners process and commit them again', async () => {
+    const groupId = `rebalance-${Date.now()}`;
+    const committed = async () => {
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: ['rebalanced'] });
+      return offsets.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
+    };
+    const heldMarks: Array<() => void> = [];
+    const seenByFirst = new Set<string>();
+    const revokedFromFirst: TopicPartitions[][] = [];
+    const assignedToSecond: TopicPartitions[][] = [];
+
+    // The first member holds on to the marks of what it receives first; what
+    // comes again after the rebalance, it marks at once, like the second member.
+    const holdFirstDelivery: BatchHandler = async (batch) => {
+      for (const message of batch.messages) {
+        const position = `${batch.partition}/${message.offset}`;
+        if (seenByFirst.has(position)) batch.markDone(message.offset);
+        else heldMarks.push(() => batch.markDone(message.offset));
+        seenByFirst.add(position);
+      }
+    };
+    const markAtOnce: BatchHandler = async (batch) => {
+      for (const message of batch.messages) batch.markDone(message.offset);
+    };
+    const options = (extra: object) => ({
+      groupId,
+      topics: ['rebalanced'],
+      fromBeginning: true,
+      commitIntervalMs: 100,
+      consumerConfig: devKafkaConsumerConfig(groupId),
+      ...extra,
+    });
+    const first = new AtLeastOnceConsumer(kafka, options({ onPartitionsRevoked: (a: TopicPartitions[]) => void revokedFromFirst.push(a) }), holdFirstDelivery);
+    const second = new AtLeastOnceConsumer(kafka, options({ onPartitionsAssigned: (a: TopicPartitions[]) => void assignedToSecond.push(a) }), markAtOnce);
+    await first.start();
+    try {
+      await eventually(() => heldMarks.length === 4, 15_000, 'all four messages at the first member');
+      await second.start();
+      await eventually(() => revokedFromFirst.length === 1 && assignedToSecond.length === 1, 30_000, 'the rebalance');
+      expect(revokedFromFirst[0]).toEqual([{ topic: 'rebalanced', partitions: [0, 1] }]);
+      expect(assignedToSecond[0][0].partitions).toHaveLength(1);
+
+      // Both partitions start again from the beginning at their new owners, which commit them.
+      await eventually(async () => (await committed()).join() === '2,2', 15_000, 'both partitions committed by their new owners');
+
+      // Work for the old assignment finishing late is neither an error (one of
+      // the partitions is not the first member's any more) nor a commit.
+      for (const mark of heldMarks) expect(mark).not.toThrow();
+      await first.commit();
+      expect(await committed()).toEqual(['2', '2']);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  }, 60_000);
+});
