@@ -2,5 +2,11 @@ import { createLogger, loadConfig, runMain } from '@eventpath/runtime';
 import { frontingWorkerConfigSchema } from './config';
 import { createFrontingWorker } from './fronting-worker';
 
-const logger = createLogger({ name: 'fronting-worker', level: process.env['LOG_LEVEL'] || 'info' });
-void runMain(() => createFrontingWorker(loadConfig(frontingWorkerConfigSchema), logger), { logger });
+// The level is applied once LOG_LEVEL has been validated, so a wrong value is
+// reported as a config error like any other key.
+const logger = createLogger({ name: 'fronting-worker' });
+void runMain(async () => {
+  const config = loadConfig(frontingWorkerConfigSchema);
+  logger.level = config.LOG_LEVEL;
+  return createFrontingWorker(config, logger);
+}, { logger });

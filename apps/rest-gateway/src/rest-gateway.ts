@@ -1,26 +1,12 @@
-import { createLogger, createMetricsRegistry, startHealthServer, type Logger, type RunningApp } from '@eventpath/runtime';
+import { startAppShell, type AppShell, type Logger } from '@eventpath/runtime';
 import type { RestGatewayConfig } from './config';
 
-export interface RunningRestGateway extends RunningApp {
-  opsUrl: string;
-}
+export type RunningRestGateway = AppShell;
 
 /**
  * Wires the rest-gateway from its configuration and starts it. For now it serves
- * only the operations endpoints; ingestion logic is wired in as the libs land.
+ * only the operations endpoints; its event handling is wired in as it lands.
  */
-export async function createRestGateway(config: RestGatewayConfig, logger: Logger = createLogger({ name: 'rest-gateway', level: config.LOG_LEVEL })): Promise<RunningRestGateway> {
-  const registry = createMetricsRegistry('rest-gateway');
-  const ops = await startHealthServer({ port: config.OPS_PORT, registry });
-  logger.info({ opsPort: ops.port }, 'started');
-  let stopped: () => void = () => undefined;
-  const done = new Promise<void>((resolve) => (stopped = resolve));
-  return {
-    opsUrl: ops.url,
-    done,
-    stop: async () => {
-      await ops.close();
-      stopped();
-    },
-  };
+export function createRestGateway(config: RestGatewayConfig, logger?: Logger): Promise<RunningRestGateway> {
+  return startAppShell({ name: 'rest-gateway', opsPort: config.OPS_PORT, logLevel: config.LOG_LEVEL, logger });
 }

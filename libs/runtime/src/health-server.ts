@@ -9,7 +9,7 @@ export interface HealthServerOptions {
   port: number;
   host?: string;
   registry: Registry;
-  /** Named checks run on every `/readyz`; all must pass for 200. */
+  /** Named checks run on every `/readyz`; all must pass for 200. Read on each request, so checks added later count. */
   readiness?: Record<string, ReadinessCheck>;
 }
 

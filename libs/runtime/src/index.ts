@@ -5,3 +5,4 @@ export { createLogger, type Logger, type LoggerOptions } from './logger';
 export { createMetricsRegistry, Counter, Gauge, Histogram, Registry, Summary } from './metrics-registry';
 export { startHealthServer, type HealthServer, type HealthServerOptions, type ReadinessCheck } from './health-server';
 export { runMain, type RunMainOptions, type RunningApp } from './process-lifecycle';
+export { startAppShell, type AppShell, type AppShellOptions } from './app-shell';
