@@ -5,18 +5,8 @@ import type { ScalarType, SchemaSet } from '../model/schema-model';
 import type { AnyTarget, JsonContext, MessageJsonCodec } from './json-codec';
 import { scalarFromJson, scalarToJson, type JsonValue } from './json-scalars';
 import { formatDuration, formatTimestamp, parseDuration, parseTimestamp } from './time-text';
+import { WRAPPER_TYPES } from '../model/wrapper-types';
 
-const WRAPPERS: Readonly<Record<string, ScalarType>> = {
-  'google.protobuf.DoubleValue': 'double',
-  'google.protobuf.FloatValue': 'float',
-  'google.protobuf.Int64Value': 'int64',
-  'google.protobuf.UInt64Value': 'uint64',
-  'google.protobuf.Int32Value': 'int32',
-  'google.protobuf.UInt32Value': 'uint32',
-  'google.protobuf.BoolValue': 'bool',
-  'google.protobuf.StringValue': 'string',
-  'google.protobuf.BytesValue': 'bytes',
-};
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
 
@@ -32,7 +22,7 @@ export function wellKnownJson(
   typeName: string,
   codecOf: CodecLookup,
 ): MessageJsonCodec | undefined {
-  const wrapped = WRAPPERS[typeName];
+  const wrapped = WRAPPER_TYPES[typeName];
   if (wrapped) return wrapperCodec(wrapped);
   switch (typeName) {
     case 'google.protobuf.Timestamp':
@@ -61,7 +51,7 @@ export function wellKnownJson(
 }
 
 export function hasCustomJson(typeName: string): boolean {
-  return typeName in WRAPPERS || CUSTOM_JSON.has(typeName);
+  return typeName in WRAPPER_TYPES || CUSTOM_JSON.has(typeName);
 }
 
 const CUSTOM_JSON = new Set([

@@ -11,6 +11,7 @@ import { messageClosure } from '../codec/message-closure';
 import { ParquetMappingError } from '../errors';
 import type { FieldDef, ScalarType, SchemaSet, ValueType } from '../model/schema-model';
 import { METADATA_COLUMNS, METADATA_FIELDS, RESERVED_COLUMN_PREFIX, type RecordMetadata } from './metadata-columns';
+import { WRAPPER_TYPES } from '../model/wrapper-types';
 
 export type RecursionFallback = 'json' | 'error';
 
@@ -31,17 +32,6 @@ export interface CompiledRowMapping {
   readonly convert: RowConverter;
 }
 
-const WRAPPERS: Readonly<Record<string, ScalarType>> = {
-  'google.protobuf.DoubleValue': 'double',
-  'google.protobuf.FloatValue': 'float',
-  'google.protobuf.Int64Value': 'int64',
-  'google.protobuf.UInt64Value': 'uint64',
-  'google.protobuf.Int32Value': 'int32',
-  'google.protobuf.UInt32Value': 'uint32',
-  'google.protobuf.BoolValue': 'bool',
-  'google.protobuf.StringValue': 'string',
-  'google.protobuf.BytesValue': 'bytes',
-};
 const TIMESTAMP = 'google.protobuf.Timestamp';
 const ANY = 'google.protobuf.Any';
 const AS_JSON = new Set(['google.protobuf.Struct', 'google.protobuf.Value', 'google.protobuf.ListValue', ANY]);
@@ -206,7 +196,7 @@ class RowMappingGenerator {
         convert: (v) => `H.micros(${v})`,
       };
     }
-    const wrapped = WRAPPERS[typeName];
+    const wrapped = WRAPPER_TYPES[typeName];
     if (wrapped) {
       // A wrapper's value is implicit, so a present wrapper always has one.
       const fallback = literal(defaultValueOf(this.set, { kind: 'scalar', scalar: wrapped }));
