@@ -2,7 +2,7 @@
 //   type:app  may import type:lib
 //   type:lib  may import type:lib
 //   type:tool may import type:lib and type:tool
-// Test files (*.spec.ts) may also import type:tool (the dev Kafka broker, Redis
+// Test code (*.spec.ts and test-support/ folders, which lib builds exclude) may also import type:tool (the dev Kafka broker, Redis
 // and GCS emulator launchers); production code never does.
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
@@ -35,7 +35,7 @@ export default [
     },
   },
   {
-    files: ['**/*.spec.ts'],
+    files: ['**/*.spec.ts', '**/test-support/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

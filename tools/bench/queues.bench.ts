@@ -12,13 +12,13 @@
  * AOF fsync on every write, as production runs it. Exits non-zero when any
  * send fails or the broker or Redis holds a different count than was sent.
  */
+import * as queues from '@eventpath/queues';
+import * as devInfra from '@eventpath/dev-infra';
 import type { DevKafka } from '@eventpath/dev-infra';
 import Redis from 'ioredis';
 import { Kafka, type Producer } from 'kafkajs';
 
 // The workspace libs resolve only once tsx knows the path aliases (see main).
-const devInfra = () => import('@eventpath/dev-infra');
-const queues = () => import('@eventpath/queues');
 
 const smoke = process.argv.includes('--smoke');
 const TOPIC = 'bench';
@@ -56,8 +56,8 @@ async function runCallers(total: number, concurrency: number, call: (i: number) 
 }
 
 async function benchProducers(broker: DevKafka): Promise<{ rows: Row[]; sent: number }> {
-  const { devKafkaClientConfig, devKafkaProducerConfig } = await devInfra();
-  const { BatchingProducer } = await queues();
+  const { devKafkaClientConfig, devKafkaProducerConfig } = devInfra;
+  const { BatchingProducer } = queues;
   const kafka = new Kafka(devKafkaClientConfig(broker.brokers, 'queues-bench'));
   const rows: Row[] = [];
   let sent = 0;
@@ -107,8 +107,8 @@ async function benchProducers(broker: DevKafka): Promise<{ rows: Row[]; sent: nu
 }
 
 async function benchFailover(): Promise<{ rows: Row[] }> {
-  const { startRedis } = await devInfra();
-  const { FailoverStreamWriter, failoverStreamKeys } = await queues();
+  const { startRedis } = devInfra;
+  const { FailoverStreamWriter, failoverStreamKeys } = queues;
   const server = await startRedis();
   const redis = new Redis(server.url);
   try {
@@ -165,7 +165,7 @@ function printTable(rows: Row[]): void {
 }
 
 async function main(): Promise<void> {
-  const { startDevKafka } = await devInfra();
+  const { startDevKafka } = devInfra;
   const broker = await startDevKafka({ topics: [{ name: TOPIC, partitions: PARTITIONS }] });
   try {
     console.log(

@@ -16,10 +16,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '@eventpath/dev-infra';
+import * as schemasLib from '@eventpath/schemas';
 import type { DecodedMessage, MessageSchema } from '@eventpath/schemas';
 
-// `@eventpath/schemas` resolves only once tsx knows the workspace's path aliases (see main).
-const schemasLib = () => import('@eventpath/schemas');
 const lazyRequire = createRequire(__filename);
 const protobufjs = () => lazyRequire('protobufjs') as typeof import('protobufjs');
 
@@ -93,21 +93,10 @@ interface Result {
   maxRssBytes: number;
 }
 
-/** Deterministic pseudo-random numbers (mulberry32), the same events in every scenario. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Events in the decoded representation; index-dependent so no two are alike. */
 function typicalEvents(count: number): DecodedMessage[] {
-  const next = random(42);
+  const next = seededRandom(42);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
   return Array.from({ length: count }, (_, index) => {
     const items = Array.from({ length: 1 + Math.floor(next() * 4) }, (__, item) => ({
@@ -145,7 +134,7 @@ function typicalEvents(count: number): DecodedMessage[] {
 }
 
 async function loadBenchSchema(workDir: string): Promise<MessageSchema> {
-  const { loadSchemas } = await schemasLib();
+  const { loadSchemas } = schemasLib;
   const directory = join(workDir, 'protos');
   await mkdir(join(directory, 'bench'), { recursive: true });
   await writeFile(join(directory, 'bench', 'events.proto'), TYPICAL_EVENT_PROTO);

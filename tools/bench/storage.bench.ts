@@ -17,6 +17,8 @@ import { copyFile, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as devInfra from '@eventpath/dev-infra';
+import * as storageLib from '@eventpath/storage';
 import type { ParquetField, ParquetSchema, ParquetWriterImplementation } from '@eventpath/storage';
 import type { SchemaElement } from 'hyparquet';
 import type { FieldDefinition } from 'parquetjs-lite';
@@ -24,8 +26,6 @@ import type { FieldDefinition } from 'parquetjs-lite';
 // Workspace and heavy modules are loaded where used: `@eventpath/storage` resolves only
 // once tsx knows the workspace's path aliases (see main), and each child loads only what
 // its scenario needs, so its peak RSS is its own.
-const storageLib = () => import('@eventpath/storage');
-const devInfra = () => import('@eventpath/dev-infra');
 // CommonJS modules whose named exports a dynamic import() does not see.
 const lazyRequire = createRequire(__filename);
 const parquetjsLite = () => lazyRequire('parquetjs-lite') as typeof import('parquetjs-lite');
@@ -77,15 +77,9 @@ const EVENT_SCHEMA: ParquetSchema = {
 
 type Row = Record<string, unknown>;
 
-/** Deterministic pseudo-random events (mulberry32), the same in every scenario. */
+/** Deterministic pseudo-random events, the same in every scenario. */
 function* eventBatches(total: number): Generator<Row[]> {
-  let state = 42;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = devInfra.seededRandom(42);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
   const hex = (n: number) => Math.floor(next() * 16 ** n).toString(16).padStart(n, '0');
   for (let start = 0; start < total; start += BATCH) {
@@ -202,7 +196,7 @@ const writerScenario =
   async (workDir) => {
     const path = join(workDir, `${implementation}.parquet`);
     const clock = { ns: 0n };
-    const { createParquetWriter } = await storageLib();
+    const { createParquetWriter } = storageLib;
     const writer = await timed(clock, () => createParquetWriter(path, { schema: EVENT_SCHEMA, keyValueMetadata: { topic: 'events.orders' } }, implementation));
     for (const batch of eventBatches(ROWS)) await timed(clock, () => writer.appendRows(batch));
     const summary = await timed(clock, () => writer.close());
@@ -267,7 +261,7 @@ async function timedUpload(scenario: string, upload: () => Promise<void>): Promi
 /** All uploads share one child (and one emulator): their peak RSS is reported together. */
 const uploads: Scenario = async (workDir) => {
   const source = await uploadSource(workDir);
-  const { GcsStore, LocalDirectoryStore } = await storageLib();
+  const { GcsStore, LocalDirectoryStore } = storageLib;
   const { Storage } = await import('@google-cloud/storage');
   const results: Result[] = [];
   const store = await LocalDirectoryStore.open(join(workDir, 'store'));
@@ -296,7 +290,7 @@ const uploads: Scenario = async (workDir) => {
 
 async function withEmulator(work: (options: { apiEndpoint: string; projectId: string }) => Promise<void>): Promise<void> {
   delete process.env.STORAGE_EMULATOR_HOST;
-  const { startGcsEmulator } = await devInfra();
+  const { startGcsEmulator } = devInfra;
   const emulator = await startGcsEmulator({ buckets: ['bench'] });
   try {
     await work(emulator.storageOptions());
@@ -375,7 +369,7 @@ async function main(): Promise<void> {
   try {
     console.log(`libs/storage benchmark${SMOKE ? ' (smoke)' : ''}: ${ROWS} typical events (~20 fields, nested and repeated), SNAPPY; uploads of ${mb(UPLOAD_BYTES)} MiB\n`);
     const results = Object.keys(SCENARIOS).flatMap((name) => runChild(name, workDir));
-    const { DEFAULT_PARQUET_WRITER_IMPLEMENTATION } = await storageLib();
+    const { DEFAULT_PARQUET_WRITER_IMPLEMENTATION } = storageLib;
     await verifyWithDuckDb(results);
     printTable(results);
 

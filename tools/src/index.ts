@@ -2,3 +2,4 @@ export * from './redis';
 export * from './dev-kafka';
 export * from './gcs-emulator';
 export * from './dev-stack/start-dev-stack';
+export * from './test-support';

@@ -1,6 +1,7 @@
 import { BoundedQueue } from './bounded-queue';
 import { QueueClosedError } from './errors';
-import { isSettled, seededRandom, sleep } from './test-support/async-helpers';
+import { seededRandom } from '@eventpath/dev-infra';
+import { isSettled, sleep } from './test-support/async-helpers';
 
 describe('BoundedQueue', () => {
   it('delivers items in order and makes put wait while the queue is full', async () => {

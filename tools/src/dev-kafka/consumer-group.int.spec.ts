@@ -1,3 +1,4 @@
+import { eventually } from '../test-support';
 import { Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
@@ -78,7 +79,7 @@ describe('a consumer group on the dev broker', () => {
     const replacement = startMember(groupId);
     const consumedKeys = () =>
       new Set([...members.flatMap((member) => consumedLines(member))].map((line) => line.key as string));
-    await waitUntil(() => consumedKeys().size === MESSAGES, 40_000);
+    await eventually(() => consumedKeys().size === MESSAGES, 40_000, 'every message consumed');
 
     const afterKill = [...consumedLines(second, survivorFrom), ...consumedLines(replacement)];
     // No message the killed member had committed is delivered again.
@@ -101,10 +102,3 @@ describe('a consumer group on the dev broker', () => {
   });
 });
 
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((wait) => setTimeout(wait, 50));
-  }
-}

@@ -1,3 +1,4 @@
+import { eventually } from '../test-support';
 import { Kafka, KafkaJSError, type Consumer, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import {
@@ -43,7 +44,7 @@ describe('a broker outage scripted through the launcher', () => {
       await send(`before-${i}`);
       acknowledged.push(`before-${i}`);
     }
-    await waitUntil(() => acknowledged.every((key) => consumed.has(key)), 10_000);
+    await eventually(() => acknowledged.every((key) => consumed.has(key)), 10_000, 'every message consumed');
 
     await broker.down(1);
     const started = Date.now();
@@ -61,19 +62,12 @@ describe('a broker outage scripted through the launcher', () => {
       acknowledged.push(key);
     }
 
-    await waitUntil(() => acknowledged.every((key) => consumed.has(key)), 15_000);
+    await eventually(() => acknowledged.every((key) => consumed.has(key)), 15_000, 'every message consumed');
     expect(acknowledged.filter((key) => !consumed.has(key))).toEqual([]);
     expect(consumerCrashes).toEqual([]);
   });
 });
 
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((wait) => setTimeout(wait, 50));
-  }
-}
 
 async function retryFor<T>(attempt: () => Promise<T>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,6 +1,7 @@
 import { devKafkaClientConfig, devKafkaConsumerConfig, devKafkaProducerConfig, startDevKafka, type DevKafka } from '@eventpath/dev-infra';
 import { Kafka, type Admin } from 'kafkajs';
-import { eventually, sleep } from '../test-support/async-helpers';
+import { eventually } from '@eventpath/dev-infra';
+import { sleep } from '../test-support/async-helpers';
 import { KafkaOperationError } from '../errors';
 import { AtLeastOnceConsumer, type TopicPartitions } from './at-least-once-consumer';
 

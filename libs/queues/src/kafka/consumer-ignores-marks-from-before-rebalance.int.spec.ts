@@ -1,6 +1,6 @@
 import { devKafkaClientConfig, devKafkaConsumerConfig, devKafkaProducerConfig, startDevKafka, type DevKafka } from '@eventpath/dev-infra';
 import { Kafka, type Admin } from 'kafkajs';
-import { eventually } from '../test-support/async-helpers';
+import { eventually } from '@eventpath/dev-infra';
 import { AtLeastOnceConsumer, type BatchHandler, type TopicPartitions } from './at-least-once-consumer';
 
 describe('AtLeastOnceConsumer across a rebalance', () => {

@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Kafka, type Admin } from 'kafkajs';
-import { eventually } from '../test-support/async-helpers';
+import { eventually } from '@eventpath/dev-infra';
 
 const CONSUMER_PROCESS = join(__dirname, 'test-support', 'consumer-process.ts');
 

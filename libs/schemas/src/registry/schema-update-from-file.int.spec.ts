@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { Registry } from 'prom-client';
 import { createLogger } from '@eventpath/runtime';
 import { CapturedLogs } from '../test-support/captured-logs';
-import { startDecodeLoop, waitFor } from '../test-support/live-decoding';
+import { eventually } from '@eventpath/dev-infra';
+import { startDecodeLoop } from '../test-support/live-decoding';
 import { RIDE, RIDER, rideDescriptorSets, rideMatchesVersion, rideVersions, type RideVersions } from '../test-support/ride-schema-versions';
 import { replaceFile, tempDir } from '../test-support/temp-files';
 import { startSchemaRegistry, type SchemaRegistry, type SchemaUpdate } from './schema-registry';
@@ -57,10 +58,10 @@ describe('a descriptor set file changed on disk reaches running decoders', () =>
     expect(before.decode(versions.bytes).city).toBeUndefined();
 
     const loop = startDecodeLoop(registry, RIDE, versions.bytes, rideMatchesVersion(versions));
-    await waitFor('some decodes with v1', async () => (await reloads('unchanged')) >= 2);
+    await eventually(async () => (await reloads('unchanged')) >= 2, 10_000, 'some decodes with v1');
     await replaceFile(path, rideDescriptorSets.v2());
-    await waitFor('the v2 fingerprint', () => registry?.messageType(RIDE).fingerprint === versions.v2);
-    await waitFor('more polls after the update', async () => (await reloads('unchanged')) >= 6);
+    await eventually(() => registry?.messageType(RIDE).fingerprint === versions.v2, 10_000, 'the v2 fingerprint');
+    await eventually(async () => (await reloads('unchanged')) >= 6, 10_000, 'more polls after the update');
     const report = await loop.stop();
 
     expect(report.decodes).toBeGreaterThan(200);
@@ -86,8 +87,8 @@ describe('a descriptor set file changed on disk reaches running decoders', () =>
     registry = await start();
     const loop = startDecodeLoop(registry, RIDE, versions.bytes, rideMatchesVersion(versions));
     await replaceFile(path, rideDescriptorSets.broken());
-    await waitFor('the broken file to be refused', async () => (await reloads('invalid')) === 1);
-    await waitFor('further polls', async () => (await reloads('unchanged')) >= 3);
+    await eventually(async () => (await reloads('invalid')) === 1, 10_000, 'the broken file to be refused');
+    await eventually(async () => (await reloads('unchanged')) >= 3, 10_000, 'further polls');
     const report = await loop.stop();
 
     expect(report.failures).toEqual([]);
@@ -100,25 +101,25 @@ describe('a descriptor set file changed on disk reaches running decoders', () =>
     expect(refused[0]).toMatchObject({ source: 'rides', outcome: 'invalid', reason: expect.stringMatching(/not a FileDescriptorSet/) });
 
     await replaceFile(path, rideDescriptorSets.v2());
-    await waitFor('the good file after the broken one', () => registry?.messageType(RIDE).fingerprint === versions.v2);
+    await eventually(() => registry?.messageType(RIDE).fingerprint === versions.v2, 10_000, 'the good file after the broken one');
     expect(await sourceUp()).toBe(1);
   });
 
   it('keeps the last good schema when the file disappears, and recovers when it is back', async () => {
     registry = await start();
     await rm(path);
-    await waitFor('the failed read', async () => (await reloads('fetch_failed')) >= 1);
+    await eventually(async () => (await reloads('fetch_failed')) >= 1, 10_000, 'the failed read');
     expect(registry.messageType(RIDE).decode(versions.bytes)).toMatchObject({ ride_id: 'r-1' });
     expect(await sourceUp()).toBe(0);
     await replaceFile(path, rideDescriptorSets.v1());
-    await waitFor('the source to be up again', async () => (await sourceUp()) === 1);
+    await eventually(async () => (await sourceUp()) === 1, 10_000, 'the source to be up again');
     expect(registry.messageType(RIDE).fingerprint).toBe(versions.v1);
   });
 
   it('rejects an update that changes a field type or number of a type in use, by default', async () => {
     registry = await start('reject');
     await replaceFile(path, rideDescriptorSets.incompatible());
-    await waitFor('the rejection', async () => (await reloads('incompatible_rejected')) === 1);
+    await eventually(async () => (await reloads('incompatible_rejected')) === 1, 10_000, 'the rejection');
     expect(registry.messageType(RIDE).fingerprint).toBe(versions.v1);
     const [refused] = logs.find('schema source not applied; the last good schema stays in use');
     expect(refused).toMatchObject({ outcome: 'incompatible_rejected' });
@@ -131,7 +132,7 @@ describe('a descriptor set file changed on disk reaches running decoders', () =>
     const updates: SchemaUpdate[] = [];
     registry.onUpdate((update) => updates.push(update));
     await replaceFile(path, rideDescriptorSets.incompatible());
-    await waitFor('the update', () => updates.length === 1);
+    await eventually(() => updates.length === 1, 10_000, 'the update');
     expect(updates[0].incompatibilities.map((found) => found.reason)).toHaveLength(2);
     expect(registry.messageType(RIDE).fingerprint).not.toBe(versions.v1);
     expect(await reloads('incompatible_accepted')).toBe(1);
@@ -146,10 +147,10 @@ describe('a descriptor set file changed on disk reaches running decoders', () =>
       logger: createLogger({ name: 'test', destination: logs }),
     });
     await replaceFile(path, rideDescriptorSets.incompatible());
-    await waitFor('the update', async () => (await reloads('updated')) === 1);
+    await eventually(async () => (await reloads('updated')) === 1, 10_000, 'the update');
     // Once looked up, a type is in use: changing it back is now incompatible.
     registry.messageType(RIDE);
     await replaceFile(path, rideDescriptorSets.v1());
-    await waitFor('the rejection', async () => (await reloads('incompatible_rejected')) === 1);
+    await eventually(async () => (await reloads('incompatible_rejected')) === 1, 10_000, 'the rejection');
   });
 });

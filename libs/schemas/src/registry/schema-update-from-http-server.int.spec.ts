@@ -2,7 +2,8 @@ import { Registry } from 'prom-client';
 import { createLogger } from '@eventpath/runtime';
 import { CapturedLogs } from '../test-support/captured-logs';
 import { DescriptorSetServer } from '../test-support/descriptor-set-server';
-import { startDecodeLoop, waitFor } from '../test-support/live-decoding';
+import { eventually } from '@eventpath/dev-infra';
+import { startDecodeLoop } from '../test-support/live-decoding';
 import { RIDE, rideDescriptorSets, rideMatchesVersion, rideVersions, type RideVersions } from '../test-support/ride-schema-versions';
 import { startSchemaRegistry, type SchemaRegistry } from './schema-registry';
 
@@ -34,7 +35,7 @@ describe('a schema server answering with a new ETag reaches running decoders', (
   });
 
   it('polls with If-None-Match so an unchanged schema costs a 304 without a body', async () => {
-    await waitFor('several polls', () => server.requests.length >= 5);
+    await eventually(() => server.requests.length >= 5, 10_000, 'several polls');
     expect(server.count(200)).toBe(1);
     expect(server.count(304)).toBe(server.requests.length - 1);
     expect(server.requests[1].headers).toMatchObject({ 'if-none-match': expect.stringMatching(/^".+"$/), authorization: 'Bearer test' });
@@ -42,11 +43,11 @@ describe('a schema server answering with a new ETag reaches running decoders', (
 
   it('applies the new descriptor set while decoding continues, without a failed decode', async () => {
     const loop = startDecodeLoop(registry as SchemaRegistry, RIDE, versions.bytes, rideMatchesVersion(versions));
-    await waitFor('some polls', () => server.count(304) >= 2);
+    await eventually(() => server.count(304) >= 2, 10_000, 'some polls');
     server.publish(rideDescriptorSets.v2());
-    await waitFor('the v2 fingerprint', () => registry?.messageType(RIDE).fingerprint === versions.v2);
+    await eventually(() => registry?.messageType(RIDE).fingerprint === versions.v2, 10_000, 'the v2 fingerprint');
     const seen = server.requests.length;
-    await waitFor('polls after the update', () => server.requests.length >= seen + 3);
+    await eventually(() => server.requests.length >= seen + 3, 10_000, 'polls after the update');
     const report = await loop.stop();
 
     expect(report.decodes).toBeGreaterThan(200);
@@ -63,13 +64,13 @@ describe('a schema server answering with a new ETag reaches running decoders', (
       (await metrics.getSingleMetric('eventpath_schema_reloads_total')?.get())?.values.find(
         (value) => value.labels.outcome === 'fetch_failed',
       )?.value ?? 0;
-    await waitFor('failed polls to be counted', async () => (await failedPolls()) >= 3);
+    await eventually(async () => (await failedPolls()) >= 3, 10_000, 'failed polls to be counted');
     expect(registry?.sourceStatus()[0]).toMatchObject({ up: false, lastError: expect.stringMatching(/HTTP 503/) });
     expect(registry?.messageType(RIDE).decode(versions.bytes).ride_id).toBe('r-1');
 
     server.publish(rideDescriptorSets.v2());
     server.failWith = undefined;
-    await waitFor('the v2 fingerprint', () => registry?.messageType(RIDE).fingerprint === versions.v2);
+    await eventually(() => registry?.messageType(RIDE).fingerprint === versions.v2, 10_000, 'the v2 fingerprint');
     expect(registry?.sourceStatus()[0].up).toBe(true);
   });
 });

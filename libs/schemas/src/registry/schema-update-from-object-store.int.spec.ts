@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLogger } from '@eventpath/runtime';
 import { CapturedLogs } from '../test-support/captured-logs';
-import { startDecodeLoop, waitFor } from '../test-support/live-decoding';
+import { eventually } from '@eventpath/dev-infra';
+import { startDecodeLoop } from '../test-support/live-decoding';
 import { RIDE, rideDescriptorSets, rideMatchesVersion, rideVersions, type RideVersions } from '../test-support/ride-schema-versions';
 import { tempDir } from '../test-support/temp-files';
 import { startSchemaRegistry, type SchemaRegistry } from './schema-registry';
@@ -80,17 +81,17 @@ describe('a descriptor set object rewritten in storage reaches running decoders'
   });
 
   it('polls with stat only while the generation is unchanged', async () => {
-    await waitFor('several polls', () => calls.stat >= 5);
+    await eventually(() => calls.stat >= 5, 10_000, 'several polls');
     expect(calls.get).toBe(1);
   });
 
   it('applies the rewritten object while decoding continues, without a failed decode', async () => {
     const loop = startDecodeLoop(registry as SchemaRegistry, RIDE, versions.bytes, rideMatchesVersion(versions));
-    await waitFor('some polls', () => calls.stat >= 2);
+    await eventually(() => calls.stat >= 2, 10_000, 'some polls');
     await upload(rideDescriptorSets.v2());
-    await waitFor('the v2 fingerprint', () => registry?.messageType(RIDE).fingerprint === versions.v2);
+    await eventually(() => registry?.messageType(RIDE).fingerprint === versions.v2, 10_000, 'the v2 fingerprint');
     const stats = calls.stat;
-    await waitFor('polls after the update', () => calls.stat >= stats + 3);
+    await eventually(() => calls.stat >= stats + 3, 10_000, 'polls after the update');
     const report = await loop.stop();
 
     expect(report.decodes).toBeGreaterThan(200);
@@ -103,10 +104,10 @@ describe('a descriptor set object rewritten in storage reaches running decoders'
   it('keeps the last good schema when the object is deleted or replaced by garbage', async () => {
     const store = await openObjectStore(storeUrl);
     await store.delete('schemas/rides.desc');
-    await waitFor('the failed read', () => registry?.sourceStatus()[0].up === false);
+    await eventually(() => registry?.sourceStatus()[0].up === false, 10_000, 'the failed read');
     expect(registry?.sourceStatus()[0].lastError).toMatch(/does not exist/);
     await upload(rideDescriptorSets.broken());
-    await waitFor('the refused content', () => /not a FileDescriptorSet/.test(registry?.sourceStatus()[0].lastError ?? ''));
+    await eventually(() => /not a FileDescriptorSet/.test(registry?.sourceStatus()[0].lastError ?? ''), 10_000, 'the refused content');
     expect(registry?.messageType(RIDE).decode(versions.bytes).ride_id).toBe('r-1');
     expect(registry?.messageType(RIDE).fingerprint).toBe(versions.v1);
   });

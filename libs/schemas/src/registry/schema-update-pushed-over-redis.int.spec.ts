@@ -7,7 +7,8 @@ import { Registry } from 'prom-client';
 import { CapturedLogs } from '../test-support/captured-logs';
 import { DescriptorSetServer } from '../test-support/descriptor-set-server';
 import { readDescriptorSet, UPDATES_DIR } from '../test-support/fixtures';
-import { startDecodeLoop, waitFor } from '../test-support/live-decoding';
+import { eventually } from '@eventpath/dev-infra';
+import { startDecodeLoop } from '../test-support/live-decoding';
 import { RIDE, rideMatchesVersion, rideVersions, type RideVersions } from '../test-support/ride-schema-versions';
 import { tempDir } from '../test-support/temp-files';
 import { DEFAULT_SCHEMA_UPDATE_CHANNEL } from './redis-push-channel';
@@ -58,7 +59,7 @@ describe('a Redis pub/sub message naming a source triggers an immediate reload',
       metrics,
       logger: createLogger({ name: 'test', destination: logs }),
     });
-    await waitFor('the registry to subscribe', async () => (await subscribers()) === 1);
+    await eventually(async () => (await subscribers()) === 1, 10_000, 'the registry to subscribe');
   });
 
   afterEach(async () => {
@@ -71,7 +72,7 @@ describe('a Redis pub/sub message naming a source triggers an immediate reload',
     const loop = startDecodeLoop(registry as SchemaRegistry, RIDE, versions.bytes, rideMatchesVersion(versions));
     await useVersion('v2');
     await publisher.publish(DEFAULT_SCHEMA_UPDATE_CHANNEL, 'protos');
-    await waitFor('the v2 fingerprint', () => registry?.messageType(RIDE).fingerprint === versions.v2, 5_000);
+    await eventually(() => registry?.messageType(RIDE).fingerprint === versions.v2, 5_000, 'the v2 fingerprint');
     const report = await loop.stop();
 
     expect(report.failures).toEqual([]);
@@ -84,7 +85,7 @@ describe('a Redis pub/sub message naming a source triggers an immediate reload',
   it('reloads every source on "*"', async () => {
     await useVersion('v2');
     await publisher.publish(DEFAULT_SCHEMA_UPDATE_CHANNEL, '*');
-    await waitFor('both sources to be read', () => server.requests.length === 2 && registry?.messageType(RIDE).fingerprint === versions.v2);
+    await eventually(() => server.requests.length === 2 && registry?.messageType(RIDE).fingerprint === versions.v2, 10_000, 'both sources to be read');
   });
 
   it('counts and logs a message naming no configured source', async () => {
@@ -93,7 +94,7 @@ describe('a Redis pub/sub message naming a source triggers an immediate reload',
       (await metrics.getSingleMetric('eventpath_schema_push_messages_total')?.get())?.values.find(
         (value) => value.labels.outcome === 'unknown_source',
       )?.value;
-    await waitFor('the unknown-source count', async () => (await unknown()) === 1);
+    await eventually(async () => (await unknown()) === 1, 10_000, 'the unknown-source count');
     expect(logs.find('schema push message names no configured source')).toEqual([expect.objectContaining({ payload: 'nobody' })]);
   });
 
@@ -101,7 +102,7 @@ describe('a Redis pub/sub message naming a source triggers an immediate reload',
     await redis.kill();
     await useVersion('v2');
     await redis.restart();
-    await waitFor('the reload after reconnecting', () => registry?.messageType(RIDE).fingerprint === versions.v2, 15_000);
+    await eventually(() => registry?.messageType(RIDE).fingerprint === versions.v2, 15_000, 'the reload after reconnecting');
     expect(server.requests).toHaveLength(2);
   });
 });

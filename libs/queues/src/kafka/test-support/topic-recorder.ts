@@ -1,5 +1,5 @@
 import type { Consumer, ConsumerConfig, Kafka } from 'kafkajs';
-import { eventually } from '../../test-support/async-helpers';
+import { eventually } from '@eventpath/dev-infra';
 
 /**
  * Records every message of some topics from the beginning with one plain

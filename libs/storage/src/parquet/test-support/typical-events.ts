@@ -1,3 +1,4 @@
+import { seededRandom } from '@eventpath/dev-infra';
 import type { ParquetField, ParquetSchema } from '../parquet-schema';
 
 /**
@@ -79,20 +80,9 @@ const OS = ['IOS', 'ANDROID', 'WEB'];
 const CURRENCIES = ['IDR', 'SGD', 'VND', 'THB'];
 const TAGS = ['promo', 'new-user', 'returning', 'mobile', 'beta', 'vip'];
 
-/** A small deterministic generator (mulberry32), so runs are comparable. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function* typicalEvents(count: number, seed = 1): Generator<Record<string, unknown>> {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
   const baseMicros = 1_700_000_000_000_000n;
   for (let i = 0; i < count; i++) {

@@ -1,0 +1,2 @@
+export { eventually } from './eventually';
+export { seededRandom } from './seeded-random';
