@@ -47,7 +47,8 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   private readonly capacity: number;
   private readonly maxBytes: number;
   private readonly sizeOf?: (item: T) => number;
-  private items: T[] = [];
+  /** Slots before `head` were taken and are cleared, so the queue keeps no taken item alive. */
+  private items: Array<T | undefined> = [];
   private sizes: number[] = [];
   private head = 0;
   private bytes = 0;
@@ -185,10 +186,13 @@ export class BoundedQueue<T> implements AsyncIterable<T> {
   }
 
   private dequeue(): T {
-    const value = this.items[this.head];
+    const value = this.items[this.head] as T;
+    // Clear the slot: a taken item must not stay reachable from the queue (its
+    // memory would escape the byte bound until the next compaction).
+    this.items[this.head] = undefined;
     this.bytes -= this.sizes[this.head];
     this.head += 1;
-    // Compact once the consumed prefix dominates, keeping take O(1) amortised.
+    // Compact once the cleared prefix dominates, keeping take O(1) amortised.
     if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.sizes = this.sizes.slice(this.head);
