@@ -17,6 +17,10 @@ class FakeBackend implements ParquetWriterBackend<Row> {
   finishedWith?: Record<string, string>;
   discarded = false;
   failNextBuffer?: Error;
+  /** finish() calls onFinish, waits for finishGate, then throws failFinish if set. */
+  onFinish?: () => void;
+  finishGate?: Promise<void>;
+  failFinish?: Error;
 
   constructor(private readonly compressedPerRawByte: number) {}
 
@@ -40,6 +44,9 @@ class FakeBackend implements ParquetWriterBackend<Row> {
   }
 
   async finish(keyValueMetadata: Record<string, string>): Promise<void> {
+    this.onFinish?.();
+    await this.finishGate;
+    if (this.failFinish) throw this.failFinish;
     this.finishedWith = keyValueMetadata;
   }
 
@@ -156,5 +163,45 @@ describe('BufferedParquetFileWriter', () => {
     expect(backend.discarded).toBe(true);
     await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
     await w.abort();
+  });
+
+  /** Starts close() and resolves once the backend is inside finish(), which waits for `release`. */
+  async function closeHeldInFinish(backend: FakeBackend, w: BufferedParquetFileWriter<Row>) {
+    let release!: () => void;
+    let entered!: () => void;
+    const inFinish = new Promise<void>((resolve) => (entered = resolve));
+    backend.finishGate = new Promise<void>((resolve) => (release = resolve));
+    backend.onFinish = entered;
+    const closing = w.close();
+    await inFinish;
+    return { closing, release };
+  }
+
+  it('keeps the file that close() reports as written when abort() comes in while it is finishing', async () => {
+    const backend = new FakeBackend(1);
+    const w = writer(backend);
+    await w.appendRows(rowsOf(3, 1));
+    const { closing, release } = await closeHeldInFinish(backend, w);
+    const aborting = w.abort();
+    release();
+    const summary = await closing;
+    await aborting;
+    expect(summary).toMatchObject({ path, rows: 3 });
+    expect(backend.discarded).toBe(false);
+    expect((await stat(path)).isFile()).toBe(true);
+  });
+
+  it('removes the partial file when a close() that abort() overlapped fails', async () => {
+    const backend = new FakeBackend(1);
+    const w = writer(backend);
+    await w.appendRows(rowsOf(3, 1));
+    backend.failFinish = new Error('EIO: write failed');
+    const { closing, release } = await closeHeldInFinish(backend, w);
+    const aborting = w.abort();
+    release();
+    await expect(closing).rejects.toThrow('EIO');
+    await aborting;
+    expect(backend.discarded).toBe(true);
+    await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

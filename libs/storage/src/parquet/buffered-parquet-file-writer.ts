@@ -27,6 +27,8 @@ export interface BufferedWriterSettings<P> {
   prepareRow: (row: Record<string, unknown>, counter: ByteCounter) => P;
 }
 
+type BufferedWriterState = 'open' | 'closing' | 'closed' | 'aborted' | 'failed';
+
 /** Compressed / uncompressed guesses used only until the first calibration (after ~256 rows). */
 const INITIAL_RATIO: Record<ParquetCompression, number> = { SNAPPY: 0.5, GZIP: 0.35, UNCOMPRESSED: 1 };
 const FIRST_CALIBRATION_ROWS = 256;
@@ -43,7 +45,7 @@ const MAX_CALIBRATION_ROWS = 4096;
  * and 4096 rows) with the same library and settings.
  */
 export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
-  private state: 'open' | 'closing' | 'closed' | 'aborted' | 'failed' = 'open';
+  private state: BufferedWriterState = 'open';
   private failure: unknown;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly keyValueMetadata: Record<string, string>;
@@ -112,25 +114,32 @@ export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
       this.state = 'closing';
       try {
         await this.backend.finish(this.keyValueMetadata);
-        if (this.pendingRows > 0) this.rowGroups += 1;
-        this.pendingRows = 0;
-        this.pendingRawBytes = 0;
-        this.state = 'closed';
-        const { size } = await stat(this.settings.path);
-        return { path: this.settings.path, rows: this.rows, bytes: size, rowGroups: this.rowGroups };
       } catch (error) {
         this.fail(error);
         throw error;
       }
+      // The file is complete. An abort() that came in while it was being finished does not
+      // undo that: close reports the file as written, so it must stay.
+      this.state = 'closed';
+      if (this.pendingRows > 0) this.rowGroups += 1;
+      this.pendingRows = 0;
+      this.pendingRawBytes = 0;
+      const { size } = await stat(this.settings.path);
+      return { path: this.settings.path, rows: this.rows, bytes: size, rowGroups: this.rowGroups };
     });
   }
 
-  /** Removes the partial file. Safe to call in any state; after close it leaves the finished file alone. */
+  /**
+   * Removes the partial file. Safe to call in any state. A close() already in progress is
+   * waited for: if it succeeds, its finished file stays (close reported it as written) and
+   * abort does nothing; if it fails, the partial file is removed.
+   */
   async abort(): Promise<void> {
     if (this.state === 'closed' || this.state === 'aborted') return;
     this.state = 'aborted';
-    // Whatever is in flight fails or finishes first; then the file goes.
+    // Whatever is in flight fails or finishes first; then the file goes, unless a close finished it.
     await this.queue.catch(() => undefined);
+    if ((this.state as BufferedWriterState) === 'closed') return;
     await this.backend.discard().catch(() => undefined);
     await rm(this.settings.path, { force: true });
   }

@@ -36,7 +36,7 @@ export interface ParquetFileWriter {
   setKeyValueMetadata(key: string, value: string): void;
   /** Flushes and finishes the file. */
   close(): Promise<ParquetFileSummary>;
-  /** Stops and removes the partial file. */
+  /** Stops and removes the partial file; a close() already finishing the file is waited for, and if it succeeds the file stays. */
   abort(): Promise<void>;
 }
 
