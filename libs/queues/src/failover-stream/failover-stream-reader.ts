@@ -29,6 +29,8 @@ export interface FailoverStreamReaderOptions {
 
 type RawEntry = [Buffer, Buffer[] | null];
 const MAX_IDS_PER_ACK = 1000;
+/** A full entry id; a bare `<ms>` would make XRANGE match every entry of that millisecond. */
+const STREAM_ID = /^\d+-\d+$/;
 
 /**
  * The fronting-worker's side of one topic's failover stream, as a member of
@@ -102,8 +104,13 @@ export class FailoverStreamReader {
     return this.delivered(await this.decode(reply?.[0]?.[1] ?? []));
   }
 
-  /** Acknowledges and deletes entries; resolves to how many were still pending. */
+  /**
+   * Acknowledges and deletes entries; resolves to how many were still pending.
+   * Naming an entry twice, or one already acknowledged, frees its bytes once.
+   */
   async ack(streamIds: string[]): Promise<number> {
+    const malformed = streamIds.find((id) => typeof id !== 'string' || !STREAM_ID.test(id));
+    if (malformed !== undefined) throw new TypeError(`not a stream entry id: ${JSON.stringify(malformed)} (expected <ms>-<seq>)`);
     let acked = 0;
     for (let i = 0; i < streamIds.length; i += MAX_IDS_PER_ACK) {
       const chunk = streamIds.slice(i, i + MAX_IDS_PER_ACK);

@@ -65,6 +65,35 @@ describe('a full failover stream', () => {
     await writer.append('bytes', [{ id: 'again', value: Buffer.alloc(195) }]);
   });
 
+  it('frees the bytes of an entry once when one ack call names it several times, so the byte cap still holds', async () => {
+    const keys = failoverStreamKeys('duplicate-acks');
+    const writer = new FailoverStreamWriter(redis, { maxEntriesPerStream: 1000, maxBytesPerStream: 1000 });
+    await writer.append('duplicate-acks', events('x', 9, 97)); // 9 × 100 bytes
+    const reader = new FailoverStreamReader(redis, 'duplicate-acks', { consumer: 'w1', blockMs: 0, batchSize: 2 });
+    const [first, second] = await reader.read();
+    // The same entry three times, also spelled with a leading zero in its sequence number.
+    const [ms, seq] = first.streamId.split('-');
+    expect(await reader.ack([first.streamId, second.streamId, first.streamId, `${ms}-0${seq}`])).toBe(2);
+    expect(Number(await redis.get(keys.bytes))).toBe(700);
+    expect(await redis.xlen(keys.stream)).toBe(7);
+
+    await writer.append('duplicate-acks', [{ id: 'y-0', value: Buffer.alloc(297) }]);
+    await expect(writer.append('duplicate-acks', [{ id: 'y-1', value: Buffer.alloc(1) }])).rejects.toMatchObject({ reason: 'bytes' });
+  });
+
+  it('refuses malformed ids in an ack before anything is acknowledged or deleted', async () => {
+    const keys = failoverStreamKeys('bad-acks');
+    const writer = new FailoverStreamWriter(redis, { maxEntriesPerStream: 1000, maxBytesPerStream: 1000 });
+    await writer.append('bad-acks', events('x', 3, 97));
+    const reader = new FailoverStreamReader(redis, 'bad-acks', { consumer: 'w1', blockMs: 0 });
+    const read = await reader.read();
+    await expect(reader.ack([read[0].streamId, 'not-an-id'])).rejects.toThrow(TypeError);
+    // A bare millisecond part would make XRANGE match every entry of that millisecond.
+    await expect(reader.ack([read[0].streamId.split('-')[0]])).rejects.toThrow(TypeError);
+    expect(await redis.xlen(keys.stream)).toBe(3);
+    expect(Number(await redis.get(keys.bytes))).toBe(300);
+  });
+
   it('turns Redis refusing writes for lack of memory into a buffer-full error without losing stored events', async () => {
     const writer = new FailoverStreamWriter(redis, { maxEntriesPerStream: 1_000_000 });
     const used = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
