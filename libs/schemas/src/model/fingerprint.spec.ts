@@ -70,4 +70,25 @@ describe('fingerprintOf', () => {
     expect(variant('optional int64 a = 1;')).not.toBe(base);
     expect(variant('int64 a = 1;')).toBe(base);
   });
+
+  it('changes with the enum values of an enum a field or map value uses, not with their declaration order', () => {
+    const variant = (values: string, field = 'S s = 1;') =>
+      fingerprintOf(
+        schemaSetFromProtoFiles(
+          new Map([['m.proto', `syntax = "proto3"; package p; enum S { option allow_alias = true; ${values} } message M { ${field} }`]]),
+        ),
+        'p.M',
+      );
+    const base = variant('A = 0; B = 1; C = 2;');
+    expect(variant('C = 2; A = 0; B = 1;')).toBe(base);
+    expect(variant('A = 0; B = 1; RENAMED = 2;')).not.toBe(base);
+    expect(variant('A = 0; B = 1; C = 3;')).not.toBe(base);
+    expect(variant('A = 0; B = 1; C = 2; D = 3;')).not.toBe(base);
+    expect(variant('A = 0; B = 1;')).not.toBe(base);
+    // The first name declared for a number is the one JSON and Parquet write, so alias order counts.
+    expect(variant('A = 0; B = 1; B_ALIAS = 1;')).not.toBe(variant('A = 0; B_ALIAS = 1; B = 1;'));
+
+    const inMap = (values: string) => variant(values, 'map<string, S> m = 1;');
+    expect(inMap('A = 0; B = 1; RENAMED = 2;')).not.toBe(inMap('A = 0; B = 1; C = 2;'));
+  });
 });

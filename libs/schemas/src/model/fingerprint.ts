@@ -5,11 +5,12 @@ const cache = new WeakMap<SchemaSet, Map<string, string>>();
 
 /**
  * A stable hash of a message type and every type it refers to, directly or
- * not: names, field numbers, JSON names, types, cardinality and presence.
- * Declaration order, options that do not change the data (packing, comments,
- * file names) and unrelated types in the same set do not affect it, so the
- * same schema loaded from .proto files or from a descriptor set has the same
- * fingerprint. 32 hex digits (128 bits of SHA-256).
+ * not: names, field numbers, JSON names, types, cardinality, presence and
+ * enum values (including which alias of a number is declared first: that is
+ * the name written). Other declaration order, options that do not change the
+ * data (packing, comments, file names) and unrelated types in the same set do
+ * not affect it, so the same schema loaded from .proto files or from a
+ * descriptor set has the same fingerprint. 32 hex digits (128 bits of SHA-256).
  */
 export function fingerprintOf(set: SchemaSet, typeName: string): string {
   let perSet = cache.get(set);
@@ -51,9 +52,9 @@ function canonicalForm(set: SchemaSet, typeName: string): string {
   }
   for (const name of enums) {
     lines.push(`enum ${name}`);
-    const values = [...set.enumOf({ kind: 'enum', typeName: name }).values].sort(
-      (a, b) => a.number - b.number || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    );
+    // By number; aliases of one number keep their declaration order, since the
+    // first is the name JSON and Parquet write (the sort is stable).
+    const values = [...set.enumOf({ kind: 'enum', typeName: name }).values].sort((a, b) => a.number - b.number);
     for (const value of values) lines.push(`  value ${value.number} ${value.name}`);
   }
   return lines.join('\n');
