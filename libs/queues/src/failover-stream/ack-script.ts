@@ -13,11 +13,16 @@
  * before, say by a consumer that reclaimed it) frees nothing. When the stream
  * is empty the counter is removed, which also clears any drift. Every read
  * comes before the first write, so a failing id leaves nothing changed.
+ *
+ * `allow-oom`: acknowledging is what frees memory, so it must run while Redis
+ * is above maxmemory (a flagged script without it is refused there, and with
+ * noeviction nothing else would ever bring Redis back under its limit). The
+ * script only deletes; DECRBY rewrites an existing integer in place.
  */
 export const ACK_SCRIPT = {
   name: 'eventpathFailoverAck',
   numberOfKeys: 2,
-  lua: `#!lua
+  lua: `#!lua flags=allow-oom
 local stream, counter, group = KEYS[1], KEYS[2], ARGV[1]
 local present, seen = {}, {}
 local freed = 0

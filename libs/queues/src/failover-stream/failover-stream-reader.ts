@@ -1,5 +1,6 @@
 import type { Registry } from 'prom-client';
 import { ACK_SCRIPT } from './ack-script';
+import { ENSURE_GROUP_SCRIPT } from './ensure-group-script';
 import { decodeEntry, type FailoverEntry } from './failover-event';
 import { failoverMetrics, type FailoverMetrics } from './failover-metrics';
 import { runScript, type RedisClient } from './run-script';
@@ -122,12 +123,7 @@ export class FailoverStreamReader {
 
   private async ensureGroup(): Promise<void> {
     if (this.groupReady) return;
-    try {
-      // From id 0: entries appended before any worker ever ran are drained too.
-      await this.redis.xgroup('CREATE', this.keys.stream, this.group, '0', 'MKSTREAM');
-    } catch (error) {
-      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw error;
-    }
+    await runScript(this.redis, ENSURE_GROUP_SCRIPT, [this.keys.stream], [this.group]);
     this.groupReady = true;
   }
 
