@@ -1,10 +1,12 @@
 import type { FileHandle } from 'node:fs/promises';
 import { ByteWriter } from 'hyparquet-writer';
+import { repairFooterAtEnd } from './footer-lists';
 
 /**
  * hyparquet-writer's output buffer, emptied into a file after each row group (its
  * `flush` hook) and at the end (`finish`): memory holds at most one encoded row group,
- * not the whole file as `parquetWriteBuffer` would.
+ * not the whole file as `parquetWriteBuffer` would. At the end the footer is still in
+ * the buffer, and its empty lists get their element types first (see footer-lists.ts).
  */
 export class FileSink extends ByteWriter {
   constructor(private readonly handle: FileHandle) {
@@ -21,6 +23,7 @@ export class FileSink extends ByteWriter {
   }
 
   override async finish(): Promise<void> {
+    repairFooterAtEnd(this.getBytes());
     await this.flush();
     await this.handle.close();
   }
