@@ -21,7 +21,7 @@ export interface FailRequestsOptions extends RequestMatch {
 }
 
 export interface CutUploadsOptions {
-  /** How many uploads (multipart bodies or resumable data `PUT`s) are cut. Default 1. */
+  /** How many uploads (multipart or media bodies, resumable data `PUT`s) are cut. Default 1. */
   count?: number;
   /** Body bytes received before the socket is destroyed. Default 64 KiB; a shorter body is cut at its end. */
   afterBytes?: number;

@@ -11,6 +11,7 @@ export const ROUTE_KINDS = [
   'objects.delete',
   'objects.insert.multipart',
   'objects.insert.resumable',
+  'objects.insert.media',
   'uploads.put',
 ] as const;
 
@@ -32,6 +33,7 @@ interface RouteParams {
   'objects.delete': ObjectScope;
   'objects.insert.multipart': { bucket: string };
   'objects.insert.resumable': { bucket: string };
+  'objects.insert.media': { bucket: string };
   'uploads.put': { bucket: string; uploadId: string };
   'emulator.faults': object;
 }
@@ -71,6 +73,8 @@ export function matchRoute(method: string, rawUrl: string): Route | undefined {
         return { kind: 'objects.insert.multipart', bucket, query };
       case 'resumable':
         return { kind: 'objects.insert.resumable', bucket, query };
+      case 'media':
+        return { kind: 'objects.insert.media', bucket, query };
       default:
         throw badRequest(`Unsupported uploadType: ${query.get('uploadType')}`);
     }

@@ -6,6 +6,7 @@ import { GcsApiError, injectedFailure, notFound } from './errors';
 import { handleFaultControl } from './fault-control-endpoint';
 import { parseUploadContentRange } from './http-ranges';
 import { sendError, sendJson } from './http-responses';
+import { mediaUpload } from './media-upload-handler';
 import { multipartUpload } from './multipart-upload-handler';
 import { deleteObject, getObjectMetadata, listObjects, patchObject } from './object-handlers';
 import { captureRequestBody, ConnectionCutError, discardBody } from './request-body';
@@ -76,6 +77,8 @@ async function serve(
       return multipartUpload(ctx, route);
     case 'objects.insert.resumable':
       return initiateResumableUpload(ctx, route);
+    case 'objects.insert.media':
+      return mediaUpload(ctx, route);
     case 'uploads.put':
       return putUploadData(ctx, route, failure);
   }
@@ -84,7 +87,7 @@ async function serve(
 /** Requests whose body is object data: the ones a connection-cut fault applies to. */
 function carriesUploadData(route: Route, req: IncomingMessage): boolean {
   if (req.headers['content-length'] === '0') return false;
-  if (route.kind === 'objects.insert.multipart') return true;
+  if (route.kind === 'objects.insert.multipart' || route.kind === 'objects.insert.media') return true;
   if (route.kind !== 'uploads.put') return false;
   try {
     return parseUploadContentRange(req.headers['content-range']).kind === 'data';
