@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises';
 import { gzipSync } from 'node:zlib';
 import type { CompressionCodec } from 'hyparquet';
-import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { ByteWriter, ParquetWriter, type ColumnSource } from 'hyparquet-writer';
 import type { ParquetWriterBackend } from '../buffered-parquet-file-writer';
 import type { ByteCounter } from '../leaf-values';
 import type { ParquetCompression } from '../parquet-file-writer';
@@ -9,6 +9,7 @@ import type { ParquetSchema } from '../parquet-schema';
 import { fieldPreparer } from '../row-preparation';
 import { FileSink } from './file-sink';
 import { toHyparquetSchema, type HyparquetSchema } from './hyparquet-schema';
+import { negativeZeroFinder } from './negative-zero';
 
 /** One row as hyparquet-writer takes it: the values of the top-level columns, in schema order. */
 export type HyparquetRow = unknown[];
@@ -39,6 +40,7 @@ export class HyparquetBackend implements ParquetWriterBackend<HyparquetRow> {
   private readonly writer: ParquetWriter;
   private readonly columnNames: string[];
   private readonly topLevelJson: boolean[];
+  private readonly negativeZeroIn: (((value: unknown) => boolean) | undefined)[];
   private columns: unknown[][];
 
   constructor(
@@ -49,6 +51,7 @@ export class HyparquetBackend implements ParquetWriterBackend<HyparquetRow> {
     this.layout = toHyparquetSchema(schema);
     this.columnNames = schema.fields.map((f) => f.name);
     this.topLevelJson = schema.fields.map((f) => f.kind === 'primitive' && f.logicalType?.type === 'JSON');
+    this.negativeZeroIn = schema.fields.map(negativeZeroFinder);
     this.columns = this.columnNames.map(() => []);
     this.sink = new FileSink(handle);
     this.writer = this.newWriter(this.sink);
@@ -93,9 +96,16 @@ export class HyparquetBackend implements ParquetWriterBackend<HyparquetRow> {
     await this.writer.write({ columnData: this.columnData(columns), rowGroupSize: columns[0].length });
   }
 
-  private columnData(columns: unknown[][]) {
-    // Statistics of a JSON column would be whole documents (they are never truncated).
-    return columns.map((data, i) => ({ name: this.columnNames[i], data, statistics: !this.topLevelJson[i] }));
+  private columnData(columns: unknown[][]): ColumnSource[] {
+    return columns.map((data, i) => {
+      // Statistics of a JSON column would be whole documents (they are never truncated).
+      const column: ColumnSource = { name: this.columnNames[i], data, statistics: !this.topLevelJson[i] };
+      // A dictionary would give every zero of the chunk one sign (negative-zero.ts). The
+      // encoding applies to all leaves of a top-level column, so its other leaves go plain too.
+      const negativeZero = this.negativeZeroIn[i];
+      if (negativeZero && data.some(negativeZero)) column.encoding = 'PLAIN';
+      return column;
+    });
   }
 
   private newWriter(output: ByteWriter): ParquetWriter {
