@@ -4,6 +4,10 @@
 #   - Debian packages: redis-server (failover store in tests and the dev stack),
 #     librdkafka-dev + gcc (the dev Kafka broker is compiled against librdkafka's
 #     mock cluster), kcat (second Kafka client used by tests and for debugging);
+#   - Java and Maven (Debian default-jre-headless, maven) when missing, and
+#     Apache Kafka's broker jars for the tests, resolved from Maven Central by
+#     fetch-apache-kafka.sh (skipped with EVENTPATH_TEST_KAFKA=dev, the
+#     zero-Java mode that runs the tests on the dev broker);
 #   - npm dependencies, exactly as locked in package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +19,14 @@ missing=()
 for pkg in redis-server librdkafka-dev gcc kcat; do
   have_pkg "$pkg" || missing+=("$pkg")
 done
+want_java=true
+[ "${EVENTPATH_TEST_KAFKA:-apache}" = dev ] && want_java=false
+if $want_java; then
+  # Any Java 17+ and Maven will do (a JDK under /usr/lib/jvm, SDKMAN ...):
+  # the packages are only installed when the commands are missing.
+  need_cmd java || missing+=(default-jre-headless)
+  need_cmd mvn || missing+=(maven)
+fi
 
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"
@@ -35,5 +47,8 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$lock_hash" ]; then
   echo "setup: installing npm dependencies (npm ci)"
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > "$stamp"
+fi
+if $want_java; then
+  bash tools/setup/fetch-apache-kafka.sh
 fi
 echo "setup: ready"

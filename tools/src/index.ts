@@ -3,3 +3,5 @@ export * from './dev-kafka';
 export * from './gcs-emulator';
 export * from './dev-stack/start-dev-stack';
 export * from './test-support';
+export * from './apache-kafka';
+export * from './test-kafka';

@@ -1,0 +1,14 @@
+// Apache Kafka itself for tests and the dev stack: KRaft nodes as real java
+// processes, from jars resolved from Maven Central by the project's setup.
+export {
+  startApacheKafka,
+  type ApacheKafka,
+  type ApacheKafkaNode,
+  type PartitionDescription,
+  type StartApacheKafkaOptions,
+  type TopicDescription,
+} from './start-apache-kafka';
+export { parseApacheTopicSpec, type ApacheTopicSpec } from './apache-topic-spec';
+export { defaultKafkaVersion, findKafkaInstallation, type KafkaInstallation } from './kafka-classpath';
+export { DEFAULT_JVM_OPTIONS, type NodeState } from './kafka-node-process';
+export { ApacheKafkaNodeError, ApacheKafkaNotInstalledError, ApacheKafkaStartError } from './errors';
