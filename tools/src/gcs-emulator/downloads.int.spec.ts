@@ -46,6 +46,31 @@ describe('downloads through the real client', () => {
     expect(response.headers.get('content-range')).toBe(`bytes */${data.length}`);
   });
 
+  it('serves the mediaLink of the object resource, which uses the /download/storage/v1 path like GCS', async () => {
+    const [metadata] = await env.bucket.file('data.bin').getMetadata();
+    const mediaLink = new URL(metadata.mediaLink ?? '');
+    expect(mediaLink.pathname).toBe('/download/storage/v1/b/test-bucket/o/data.bin');
+    expect(mediaLink.searchParams.get('alt')).toBe('media');
+    expect(mediaLink.searchParams.get('generation')).toBe(metadata.generation);
+
+    const whole = await fetch(mediaLink);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('x-goog-hash')).toBe(`crc32c=${metadata.crc32c},md5=${metadata.md5Hash}`);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(data)).toBe(true);
+  });
+
+  it('serves ranges and encoded names on the /download path, and 404 for a missing object there', async () => {
+    await env.bucket.file('dir/with space.txt').save('0123456789');
+    const url = `${env.emulator.url}/download/storage/v1/b/test-bucket/o/${encodeURIComponent('dir/with space.txt')}?alt=media`;
+    const ranged = await fetch(url, { headers: { Range: 'bytes=2-4' } });
+    expect(ranged.status).toBe(206);
+    expect(await ranged.text()).toBe('234');
+
+    const missing = await fetch(`${env.emulator.url}/download/storage/v1/b/test-bucket/o/missing?alt=media`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toMatchObject({ error: { code: 404, errors: [{ reason: 'notFound' }] } });
+  });
+
   it('answers 404 for a missing object', async () => {
     expect(await rejectionStatus(env.bucket.file('missing').download())).toBe(404);
   });

@@ -33,7 +33,8 @@ export function objectResource(object: StoredObject, origin: string): Record<str
     kind: 'storage#object',
     id: `${object.bucket}/${object.name}/${object.generation}`,
     selfLink: `${origin}${path}`,
-    mediaLink: `${origin}${path}?generation=${object.generation}&alt=media`,
+    // GCS's mediaLink uses the download host path, not the JSON API one.
+    mediaLink: `${origin}/download${path}?generation=${object.generation}&alt=media`,
     ...fields,
     size: String(size),
     storageClass: 'STANDARD',

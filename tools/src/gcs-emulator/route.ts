@@ -50,7 +50,8 @@ export const FAULT_CONTROL_PATH = '/_emulator/faults';
  * Maps a request to an operation. Path segments are percent-decoded one by one, so an
  * object name's `%2F` stays inside the name and a literal `+` stays a plus; the query
  * string is form-decoded (`+` is a space there, `%2B` a plus), matching how the client
- * encodes each.
+ * encodes each. Three path families exist, as on GCS: `/storage/v1/…` (JSON API),
+ * `/upload/storage/v1/…` (uploads) and `/download/storage/v1/…` (the object's `mediaLink`).
  */
 export function matchRoute(method: string, rawUrl: string): Route | undefined {
   const queryAt = rawUrl.indexOf('?');
@@ -59,30 +60,65 @@ export function matchRoute(method: string, rawUrl: string): Route | undefined {
   if (rawPath === FAULT_CONTROL_PATH) return { kind: 'emulator.faults', query };
 
   const segments = rawPath.split('/').slice(1).map(decodeSegment);
-  const isUpload = segments[0] === 'upload';
-  const [api, version, b, bucket, o, object, ...rest] = isUpload ? segments.slice(1) : segments;
-  if (api !== 'storage' || version !== 'v1' || b !== 'b' || rest.length > 0) return undefined;
-
-  if (isUpload) {
-    if (bucket === undefined || o !== 'o' || object !== undefined) return undefined;
-    const uploadId = query.get('upload_id');
-    if (method === 'PUT' && uploadId) return { kind: 'uploads.put', bucket, uploadId, query };
-    if (method !== 'POST') return undefined;
-    switch (query.get('uploadType')) {
-      case 'multipart':
-        return { kind: 'objects.insert.multipart', bucket, query };
-      case 'resumable':
-        return { kind: 'objects.insert.resumable', bucket, query };
-      case 'media':
-        return { kind: 'objects.insert.media', bucket, query };
-      default:
-        throw badRequest(`Unsupported uploadType: ${query.get('uploadType')}`);
-    }
+  switch (segments[0]) {
+    case 'upload':
+      return matchUploadRoute(method, apiPath(segments.slice(1)), query);
+    case 'download':
+      return matchDownloadRoute(method, apiPath(segments.slice(1)), query);
+    default:
+      return matchJsonApiRoute(method, apiPath(segments), query);
   }
+}
 
+/** The parts of `storage/v1/b/{bucket}/o/{object}/…`; undefined when the path has another shape. */
+interface ApiPath {
+  bucket?: string;
+  /** The segment after the bucket: `o` for objects. */
+  collection?: string;
+  object?: string;
+  rest: string[];
+}
+
+function apiPath(segments: string[]): ApiPath | undefined {
+  const [api, version, b, bucket, collection, object, ...rest] = segments;
+  if (api !== 'storage' || version !== 'v1' || b !== 'b') return undefined;
+  return { bucket, collection, object, rest };
+}
+
+function matchUploadRoute(method: string, path: ApiPath | undefined, query: URLSearchParams): Route | undefined {
+  if (path?.bucket === undefined || path.collection !== 'o' || path.object !== undefined) return undefined;
+  const { bucket } = path;
+  const uploadId = query.get('upload_id');
+  if (method === 'PUT' && uploadId) return { kind: 'uploads.put', bucket, uploadId, query };
+  if (method !== 'POST') return undefined;
+  switch (query.get('uploadType')) {
+    case 'multipart':
+      return { kind: 'objects.insert.multipart', bucket, query };
+    case 'resumable':
+      return { kind: 'objects.insert.resumable', bucket, query };
+    case 'media':
+      return { kind: 'objects.insert.media', bucket, query };
+    default:
+      throw badRequest(`Unsupported uploadType: ${query.get('uploadType')}`);
+  }
+}
+
+/** `GET /download/storage/v1/b/{b}/o/{o}?alt=media`: the form of the object resource's `mediaLink`. */
+function matchDownloadRoute(method: string, path: ApiPath | undefined, query: URLSearchParams): Route | undefined {
+  const { bucket, collection, object, rest } = path ?? { rest: [] };
+  if (method !== 'GET' || bucket === undefined || collection !== 'o' || object === undefined || rest.length > 0) {
+    return undefined;
+  }
+  if (query.get('alt') !== 'media') throw badRequest('The /download path serves object data only: add alt=media');
+  return { kind: 'objects.download', bucket, object, query };
+}
+
+function matchJsonApiRoute(method: string, path: ApiPath | undefined, query: URLSearchParams): Route | undefined {
+  if (!path || path.rest.length > 0) return undefined;
+  const { bucket, collection, object } = path;
   if (bucket === undefined) return method === 'POST' ? { kind: 'buckets.insert', query } : undefined;
-  if (o === undefined) return method === 'GET' ? { kind: 'buckets.get', bucket, query } : undefined;
-  if (o !== 'o') return undefined;
+  if (collection === undefined) return method === 'GET' ? { kind: 'buckets.get', bucket, query } : undefined;
+  if (collection !== 'o') return undefined;
   if (object === undefined) return method === 'GET' ? { kind: 'objects.list', bucket, query } : undefined;
   switch (method) {
     case 'GET':
