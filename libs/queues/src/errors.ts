@@ -51,9 +51,22 @@ export class FailoverBufferFullError extends Error {
   }
 }
 
-/** An event handed to the failover stream is malformed; nothing of the call was written. */
+/**
+ * An event handed to the failover stream is malformed or over a limit;
+ * nothing of the call was written. `eventIndex` is the event's position in
+ * the call and `field` what is wrong with it (`id`, `key`, `value`,
+ * `timestamp`, `headers` (their count), `headers.<name>`, or `event` for its
+ * total size), when the writer found it.
+ */
 export class InvalidFailoverEventError extends Error {
   override readonly name = 'InvalidFailoverEventError';
+  readonly eventIndex?: number;
+  readonly field?: string;
+  constructor(message: string, where?: { eventIndex: number; field: string }) {
+    super(message);
+    this.eventIndex = where?.eventIndex;
+    this.field = where?.field;
+  }
 }
 
 /** Redis is configured to evict keys under memory pressure, which would silently drop buffered events. */

@@ -1,7 +1,7 @@
 import type { Registry } from 'prom-client';
 import { FailoverBufferFullError, InvalidFailoverEventError, type BufferFullReason } from '../errors';
 import { APPEND_SCRIPT } from './append-script';
-import { encodeEvent, type FailoverEvent } from './failover-event';
+import { DEFAULT_EVENT_LIMITS, encodeEvent, MAX_HEADERS_PER_EVENT, type FailoverEvent, type FailoverEventLimits } from './failover-event';
 import { failoverMetrics, type FailoverMetrics } from './failover-metrics';
 import { runScript, type RedisClient } from './run-script';
 import { failoverStreamKeys } from './stream-keys';
@@ -11,6 +11,12 @@ export interface FailoverStreamWriterOptions {
   maxEntriesPerStream: number;
   /** Most event bytes (id, key, value, headers) one topic's stream may hold; no byte cap when unset. */
   maxBytesPerStream?: number;
+  /** Most bytes of one event (id, key, value, header names and values); 1 MiB by default. */
+  maxEventBytes?: number;
+  /** Most headers of one event; 1000 by default, at most {@link MAX_HEADERS_PER_EVENT} (2000). */
+  maxHeadersPerEvent?: number;
+  /** Most bytes of one header (name and value); 64 KiB by default. */
+  maxHeaderBytes?: number;
   /** Where `eventpath_failover_appended_total` and `..._append_refused_total` are registered. */
   registry?: Registry;
   /** Clock for events without a timestamp; `Date.now` by default. */
@@ -30,16 +36,21 @@ export interface FailoverStreamWriterOptions {
 export class FailoverStreamWriter {
   private readonly metrics?: FailoverMetrics;
   private readonly now: () => number;
+  private readonly limits: FailoverEventLimits;
 
   constructor(
     private readonly redis: RedisClient,
     private readonly options: FailoverStreamWriterOptions,
   ) {
-    if (!Number.isSafeInteger(options.maxEntriesPerStream) || options.maxEntriesPerStream < 1) {
-      throw new RangeError(`maxEntriesPerStream must be an integer >= 1, got ${options.maxEntriesPerStream}`);
-    }
-    if (options.maxBytesPerStream !== undefined && (!Number.isSafeInteger(options.maxBytesPerStream) || options.maxBytesPerStream < 1)) {
-      throw new RangeError(`maxBytesPerStream must be an integer >= 1, got ${options.maxBytesPerStream}`);
+    positiveInteger('maxEntriesPerStream', options.maxEntriesPerStream);
+    if (options.maxBytesPerStream !== undefined) positiveInteger('maxBytesPerStream', options.maxBytesPerStream);
+    this.limits = {
+      maxEventBytes: positiveInteger('maxEventBytes', options.maxEventBytes ?? DEFAULT_EVENT_LIMITS.maxEventBytes),
+      maxHeadersPerEvent: positiveInteger('maxHeadersPerEvent', options.maxHeadersPerEvent ?? DEFAULT_EVENT_LIMITS.maxHeadersPerEvent),
+      maxHeaderBytes: positiveInteger('maxHeaderBytes', options.maxHeaderBytes ?? DEFAULT_EVENT_LIMITS.maxHeaderBytes),
+    };
+    if (this.limits.maxHeadersPerEvent > MAX_HEADERS_PER_EVENT) {
+      throw new RangeError(`maxHeadersPerEvent must be at most ${MAX_HEADERS_PER_EVENT}, got ${this.limits.maxHeadersPerEvent}`);
     }
     this.metrics = options.registry ? failoverMetrics(options.registry) : undefined;
     this.now = options.now ?? Date.now;
@@ -52,8 +63,8 @@ export class FailoverStreamWriter {
     const now = this.now();
     const args: Array<string | Buffer | number> = [];
     let callBytes = 0;
-    for (const event of events) {
-      const { fields, bytes } = encodeEvent(event, now);
+    for (const [index, event] of events.entries()) {
+      const { fields, bytes } = encodeEvent(event, index, now, this.limits);
       args.push(fields.length / 2, ...fields);
       callBytes += bytes;
     }
@@ -68,6 +79,11 @@ export class FailoverStreamWriter {
       throw refusal ?? error;
     }
   }
+}
+
+function positiveInteger(name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
+  return value;
 }
 
 function toRefusal(topic: string, error: unknown): FailoverBufferFullError | InvalidFailoverEventError | undefined {
