@@ -5,6 +5,7 @@ import { readPreconditions } from './preconditions';
 import { receiveWholeUpload } from './receive-upload';
 import type { RequestContext } from './request-context';
 import type { RouteOf } from './route';
+import { hashesFromHeader } from './supplied-hashes';
 
 /**
  * `POST /upload/storage/v1/b/{b}/o?uploadType=media&name=N`: the body is the object's
@@ -25,5 +26,6 @@ export async function mediaUpload(ctx: RequestContext, route: RouteOf<'objects.i
     name,
     attributes,
     preconditions: readPreconditions(route.query),
+    suppliedHashes: [hashesFromHeader(ctx.req.headers)],
   });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { badRequest } from './errors';
+import { hashesFromMetadata, type SuppliedHashes } from './supplied-hashes';
 
 /** The user-settable part of an object resource. */
 export interface ObjectAttributes {
@@ -32,6 +33,9 @@ const uploadMetadataSchema = z.object({
   contentLanguage: z.string().optional(),
   cacheControl: z.string().optional(),
   metadata: z.record(z.string(), metadataValue.nullable()).optional(),
+  // The client's checksums of the data, checked against the bytes received.
+  crc32c: z.string().optional(),
+  md5Hash: z.string().optional(),
 });
 
 // In a patch, `null` removes a field or a custom metadata key.
@@ -59,15 +63,15 @@ function parseWith<S extends z.ZodType>(schema: S, json: unknown, what: string):
 export function parseUploadMetadata(
   json: unknown,
   fallbackContentType?: string,
-): { name?: string; attributes: ObjectAttributes } {
-  const { name, metadata, ...fields } = parseWith(uploadMetadataSchema, json, 'object metadata');
+): { name?: string; attributes: ObjectAttributes; suppliedHashes: SuppliedHashes } {
+  const { name, metadata, crc32c, md5Hash, ...fields } = parseWith(uploadMetadataSchema, json, 'object metadata');
   const attributes: ObjectAttributes = {
     ...fields,
     contentType: fields.contentType ?? fallbackContentType ?? DEFAULT_CONTENT_TYPE,
   };
   const custom = Object.entries(metadata ?? {}).filter((entry): entry is [string, string] => entry[1] !== null);
   if (custom.length > 0) attributes.metadata = Object.fromEntries(custom);
-  return { name, attributes };
+  return { name, attributes, suppliedHashes: hashesFromMetadata({ crc32c, md5Hash }) };
 }
 
 /** The user-settable fields of a stored object (which also carries sizes, hashes, versions). */

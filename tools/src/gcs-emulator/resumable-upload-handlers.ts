@@ -11,6 +11,7 @@ import type { RequestContext } from './request-context';
 import type { RouteOf } from './route';
 import { objectResource, type StoredObject } from './resources';
 import { writeToStagingFile } from './staging-writer';
+import { assertSuppliedHashes, hashesFromHeader } from './supplied-hashes';
 import type { UploadSession } from './upload-sessions';
 
 /**
@@ -24,11 +25,8 @@ export async function initiateResumableUpload(
 ): Promise<void> {
   const json = await readJsonBody(ctx.body);
   const uploadContentType = ctx.req.headers['x-upload-content-type'];
-  const { name: nameInMetadata, attributes } = parseUploadMetadata(
-    json,
-    typeof uploadContentType === 'string' ? uploadContentType : undefined,
-  );
-  const name = route.query.get('name') ?? nameInMetadata;
+  const parsed = parseUploadMetadata(json, typeof uploadContentType === 'string' ? uploadContentType : undefined);
+  const name = route.query.get('name') ?? parsed.name;
   if (!name) throw badRequest('Object name is required');
   assertValidObjectName(name);
   const preconditions = readPreconditions(route.query);
@@ -37,9 +35,10 @@ export async function initiateResumableUpload(
   const session = await ctx.sessions.open({
     bucket: route.bucket,
     name,
-    attributes,
+    attributes: parsed.attributes,
     preconditions,
     stagingPath: ctx.store.newStagingFile(),
+    suppliedHashes: [parsed.suppliedHashes, hashesFromHeader(ctx.req.headers)],
   });
   const query = new URLSearchParams({ uploadType: 'resumable', name, upload_id: session.id });
   sendEmpty(ctx.res, 200, {
@@ -62,9 +61,12 @@ export async function putUploadData(
   injectedFailure?: GcsApiError,
 ): Promise<void> {
   const range = parseUploadContentRange(ctx.req.headers['content-range']);
+  // Usually on the request that completes the upload; it covers the whole object either way.
+  const headerHashes = hashesFromHeader(ctx.req.headers);
 
   await ctx.sessions.runExclusive(route.uploadId, async (session) => {
     if (session.bucket !== route.bucket) throw notFound(`No such upload session: ${route.uploadId}`);
+    if (Object.keys(headerHashes).length > 0) session.suppliedHashes.push(headerHashes);
     if (range.kind === 'data' && !session.result) await receiveChunk(session, ctx.body, range);
     else await discardBody(ctx.body);
     if (injectedFailure) throw injectedFailure;
@@ -116,12 +118,14 @@ async function completeUpload(ctx: RequestContext, session: UploadSession): Prom
   try {
     // A request that broke off may have left bytes past the committed end.
     await truncate(session.stagingPath, session.committedBytes);
+    const hashes = session.hasher.digest();
+    assertSuppliedHashes(session.suppliedHashes, hashes);
     session.result = await ctx.store.commit({
       bucket: session.bucket,
       name: session.name,
       stagedPath: session.stagingPath,
       size: session.committedBytes,
-      hashes: ctx.faults.hashesToRecord(session.hasher.digest()),
+      hashes: ctx.faults.hashesToRecord(hashes),
       attributes: session.attributes,
       preconditions: session.preconditions,
     });

@@ -6,6 +6,7 @@ import type { ObjectAttributes } from './object-attributes';
 import { ObjectHasher } from './object-hash';
 import type { Preconditions } from './preconditions';
 import type { StoredObject } from './resources';
+import type { SuppliedHashes } from './supplied-hashes';
 
 /**
  * A resumable upload between its initiating POST and its completion. Everything the
@@ -19,6 +20,8 @@ export interface UploadSession {
   readonly attributes: ObjectAttributes;
   readonly preconditions: Preconditions;
   readonly stagingPath: string;
+  /** Checksums the client sent at initiation or with a data `PUT`; checked at completion. */
+  readonly suppliedHashes: SuppliedHashes[];
   /** Bytes received in full requests; bytes of a request that broke off are not counted. */
   committedBytes: number;
   /** Hash state of the committed bytes. */
@@ -27,7 +30,10 @@ export interface UploadSession {
   result?: StoredObject;
 }
 
-export type NewUploadSession = Pick<UploadSession, 'bucket' | 'name' | 'attributes' | 'preconditions' | 'stagingPath'>;
+export type NewUploadSession = Pick<
+  UploadSession,
+  'bucket' | 'name' | 'attributes' | 'preconditions' | 'stagingPath' | 'suppliedHashes'
+>;
 
 /** The open resumable uploads. Requests on one session run one at a time. */
 export class UploadSessions {
@@ -54,7 +60,7 @@ export class UploadSessions {
     return this.locks.runExclusive(id, () => task(this.get(id)));
   }
 
-  /** Ends a session that can never complete (its commit was refused). */
+  /** Ends a session that can never complete (its commit or its checksums were refused). */
   async abandon(session: UploadSession): Promise<void> {
     this.sessions.delete(session.id);
     await rm(session.stagingPath, { force: true });
