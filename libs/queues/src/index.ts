@@ -47,5 +47,5 @@ export {
 } from './failover-stream/failover-stream-reader';
 export { MAX_HEADERS_PER_EVENT, type FailoverEntry, type FailoverEvent } from './failover-stream/failover-event';
 export { FAILOVER_KEY_PREFIX, failoverStreamKeys, type FailoverStreamKeys } from './failover-stream/stream-keys';
-export { assertRedisDoesNotEvict } from './failover-stream/eviction-policy-check';
+export { assertRedisDoesNotEvict, type RedisCheckOptions } from './failover-stream/eviction-policy-check';
 export type { RedisClient } from './failover-stream/run-script';

@@ -16,6 +16,11 @@ export interface StartRedisOptions {
   maxmemory?: string;
   /** Path of the redis-server binary. */
   binary?: string;
+  /**
+   * Cluster mode: one node that owns all 16384 slots, announced as
+   * 127.0.0.1, for ioredis `Cluster` clients. Ready once `cluster_state:ok`.
+   */
+  cluster?: boolean;
 }
 
 export interface DevRedis {
@@ -54,10 +59,25 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<DevRe
     ...(options.maxmemory ? ['--maxmemory', options.maxmemory] : []),
     '--daemonize', 'no',
     '--logfile', join(dir, 'redis.log'),
+    ...(options.cluster
+      ? ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-announce-ip', '127.0.0.1']
+      : []),
   ];
+  const start = async () => {
+    const started = await launch(binary, args, port, dir);
+    if (options.cluster) {
+      try {
+        await ownAllSlots(port);
+      } catch (err) {
+        started.kill('SIGKILL');
+        throw err;
+      }
+    }
+    return started;
+  };
   let child: ChildProcess | undefined;
   try {
-    child = await launch(binary, args, port, dir);
+    child = await start();
   } catch (err) {
     if (ownsDir) await rm(dir, { recursive: true, force: true });
     throw err;
@@ -83,7 +103,7 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<DevRe
     kill: () => waitExit('SIGKILL'),
     restart: async () => {
       await waitExit('SIGTERM');
-      child = await launch(binary, args, port, dir);
+      child = await start();
     },
   };
 }
@@ -142,6 +162,42 @@ function ping(port: number): Promise<boolean> {
     socket.once('timeout', () => {
       socket.destroy();
       resolve(false);
+    });
+  });
+}
+
+/** Gives a fresh cluster node every slot (a restarted one has them in nodes.conf) and waits for `cluster_state:ok`. */
+async function ownAllSlots(port: number): Promise<void> {
+  if ((await inlineCommand(port, 'CLUSTER INFO')).includes('cluster_slots_assigned:0\r\n')) {
+    const reply = await inlineCommand(port, 'CLUSTER ADDSLOTSRANGE 0 16383');
+    if (!reply.startsWith('+OK')) throw new Error(`CLUSTER ADDSLOTSRANGE on port ${port} answered ${reply.trim()}`);
+  }
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!(await inlineCommand(port, 'CLUSTER INFO')).includes('cluster_state:ok')) {
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not reach cluster_state:ok within ${READY_TIMEOUT_MS} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** Sends one inline command and resolves to its whole reply (a status, an error or one bulk string). */
+function inlineCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    let reply = '';
+    socket.setTimeout(2000);
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+    socket.on('data', (data) => {
+      reply += data.toString();
+      const bulk = /^\$(\d+)\r\n/.exec(reply);
+      const complete = bulk ? Buffer.byteLength(reply) >= bulk[0].length + Number(bulk[1]) + 2 : reply.endsWith('\r\n');
+      if (!complete) return;
+      socket.destroy();
+      resolve(bulk ? reply.slice(bulk[0].length, -2) : reply);
+    });
+    socket.once('error', reject);
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new Error(`redis-server on port ${port} did not answer ${command}`));
     });
   });
 }
