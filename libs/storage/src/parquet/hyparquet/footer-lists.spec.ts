@@ -4,12 +4,12 @@ import { repairFooterAtEnd } from './footer-lists';
 import { hyparquetRowPreparer } from './hyparquet-backend';
 import { toHyparquetSchema } from './hyparquet-schema';
 
-const schema = allFieldKindsSchema({ localTimestamp: true });
+const schema = allFieldKindsSchema();
 
 /** A whole file from hyparquet-writer, in memory. */
 function fileBytes(options: { rows: boolean; kvMetadata?: { key: string; value: string }[] }): Uint8Array {
   const prepare = hyparquetRowPreparer(schema);
-  const rows = options.rows ? allFieldKindsRows({ localTimestamp: true }).map((row) => prepare(row, { bytes: 0 })) : [];
+  const rows = options.rows ? allFieldKindsRows().map((row) => prepare(row, { bytes: 0 })) : [];
   const output = new ByteWriter();
   const writer = new ParquetWriter({ writer: output, schema: toHyparquetSchema(schema).elements, kvMetadata: options.kvMetadata });
   if (rows.length > 0) void writer.write({ columnData: schema.fields.map((f, i) => ({ name: f.name, data: rows.map((r) => r[i]) })), rowGroupSize: 2 });

@@ -25,6 +25,9 @@ const EXACT_TYPES: Record<string, { primitiveType: string; convertedType?: strin
   'eventpath:UINT_32': { primitiveType: 'INT32', convertedType: 'UINT_32', toPrimitive: (v) => (v as number) | 0 },
   'eventpath:TIMESTAMP_MILLIS': { primitiveType: 'INT64', convertedType: 'TIMESTAMP_MILLIS', toPrimitive: (v) => v },
   'eventpath:TIMESTAMP_MICROS': { primitiveType: 'INT64', convertedType: 'TIMESTAMP_MICROS', toPrimitive: (v) => v },
+  // Not adjusted to UTC: no converted type (the legacy TIMESTAMP_* ones mean UTC), only the logical type.
+  'eventpath:LOCAL_TIMESTAMP_MILLIS': { primitiveType: 'INT64', toPrimitive: (v) => v },
+  'eventpath:LOCAL_TIMESTAMP_MICROS': { primitiveType: 'INT64', toPrimitive: (v) => v },
   'eventpath:FLOAT': { primitiveType: 'FLOAT', toPrimitive: (v) => v },
   'eventpath:DOUBLE': { primitiveType: 'DOUBLE', toPrimitive: (v) => v },
   'eventpath:ENUM': { primitiveType: 'BYTE_ARRAY', convertedType: 'ENUM', toPrimitive: (v) => Buffer.from(v as string, 'utf8') },
@@ -32,6 +35,21 @@ const EXACT_TYPES: Record<string, { primitiveType: string; convertedType?: strin
 };
 
 export type ExactTypeName = keyof typeof EXACT_TYPES;
+
+/**
+ * The TIMESTAMP logical type of each timestamp type name: parquetjs-lite writes converted
+ * types only, so the footer writer (envelope-writer.ts) adds it.
+ */
+const TIMESTAMP_TYPES: Record<string, { unit: 'MILLIS' | 'MICROS'; isAdjustedToUTC: boolean }> = {
+  'eventpath:TIMESTAMP_MILLIS': { unit: 'MILLIS', isAdjustedToUTC: true },
+  'eventpath:TIMESTAMP_MICROS': { unit: 'MICROS', isAdjustedToUTC: true },
+  'eventpath:LOCAL_TIMESTAMP_MILLIS': { unit: 'MILLIS', isAdjustedToUTC: false },
+  'eventpath:LOCAL_TIMESTAMP_MICROS': { unit: 'MICROS', isAdjustedToUTC: false },
+};
+
+export function timestampOfType(typeName: string | undefined): { unit: 'MILLIS' | 'MICROS'; isAdjustedToUTC: boolean } | undefined {
+  return typeName === undefined ? undefined : TIMESTAMP_TYPES[typeName];
+}
 
 let registered = false;
 

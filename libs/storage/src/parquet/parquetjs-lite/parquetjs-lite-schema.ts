@@ -16,10 +16,9 @@ export interface ParquetjsLiteSchema {
 
 /**
  * ParquetSchema → parquetjs-lite schema definition, or the list of what parquetjs-lite
- * cannot write exactly:
- * - TIMESTAMP with `isAdjustedToUTC: false`: parquetjs-lite writes only legacy converted
- *   types, and TIMESTAMP_MILLIS / TIMESTAMP_MICROS mean "adjusted to UTC";
- * - field names containing `,`: parquetjs-lite keys its columns by the path joined with `,`.
+ * cannot write exactly: field names containing `,` (parquetjs-lite keys its columns by the
+ * path joined with `,`). Timestamps get the TIMESTAMP logical type in the footer from
+ * envelope-writer.ts (parquetjs-lite itself writes only the legacy converted types).
  *
  * Statistics are kept only where parquetjs-lite computes them right (BOOLEAN, integers
  * other than UINT_32 / UINT_64, timestamps): it orders values with JavaScript's `<`, which
@@ -38,7 +37,7 @@ export function toParquetjsLiteSchema(
     const optional = field.repetition === 'OPTIONAL';
     switch (field.kind) {
       case 'primitive': {
-        const { type, statistics } = leafType(field, path, problems);
+        const { type, statistics } = leafType(field);
         leafPathBytes.push(segments.reduce((sum, segment) => sum + Buffer.byteLength(segment), 0));
         return { type, optional, compression, statistics };
       }
@@ -74,7 +73,7 @@ export function toParquetjsLiteSchema(
   return problems.length > 0 ? { problems } : { schema: { definition, leafPathBytes }, problems: [] };
 }
 
-function leafType(field: ParquetPrimitiveField, path: string, problems: string[]): { type: string; statistics: boolean } {
+function leafType(field: ParquetPrimitiveField): { type: string; statistics: boolean } {
   const exact = (type: ExactTypeName, statistics: boolean) => ({ type, statistics });
   const logical = field.logicalType;
   switch (field.physicalType) {
@@ -87,10 +86,7 @@ function leafType(field: ParquetPrimitiveField, path: string, problems: string[]
       return logical.bitWidth === 32 ? exact('eventpath:UINT_32', false) : { type: `UINT_${logical.bitWidth}`, statistics: true };
     case 'INT64':
       if (logical?.type === 'TIMESTAMP') {
-        if (!logical.isAdjustedToUTC) {
-          problems.push(`${path}: TIMESTAMP with isAdjustedToUTC: false needs the TIMESTAMP logical type, which parquetjs-lite cannot write`);
-        }
-        return exact(logical.unit === 'MILLIS' ? 'eventpath:TIMESTAMP_MILLIS' : 'eventpath:TIMESTAMP_MICROS', true);
+        return exact(`eventpath:${logical.isAdjustedToUTC ? '' : 'LOCAL_'}TIMESTAMP_${logical.unit}`, true);
       }
       if (logical?.type === 'INTEGER') return logical.signed ? exact('eventpath:INT_64', true) : exact('eventpath:UINT_64', false);
       return exact('eventpath:INT64', true);

@@ -11,9 +11,36 @@ declare module 'parquetjs-lite' {
     fields?: Record<string, FieldDefinition>;
   }
 
+  export interface SchemaField {
+    name: string;
+    path: string[];
+    repetitionType: 'REQUIRED' | 'OPTIONAL' | 'REPEATED';
+    isNested?: boolean;
+    /** Children of a nested field. */
+    fieldCount?: number;
+    primitiveType?: string;
+    /** The type name (`UTF8`, `LIST`, `eventpath:INT64` ...), looked up in ConvertedType for the footer. */
+    originalType?: string;
+    typeLength?: number;
+  }
+
   export class ParquetSchema {
     constructor(definition: Record<string, FieldDefinition>);
-    fieldList: { name: string; path: string[]; isNested?: boolean }[];
+    fields: Record<string, unknown>;
+    fieldList: SchemaField[];
+  }
+
+  /** Rows of one row group, shredded: encoded pages per leaf column, keyed by its path joined with `,`. */
+  export interface RowBuffer {
+    rowCount: number;
+    pages: Record<string, { page: Buffer }[]>;
+  }
+
+  /** The thrift RowGroup objects the envelope writer keeps for the footer (the fields this library touches). */
+  export interface RowGroupMetadata {
+    num_rows: number;
+    total_byte_size: number;
+    columns: { meta_data: { total_uncompressed_size: number; total_compressed_size: number } }[];
   }
 
   export interface WriterOptions {
@@ -33,6 +60,12 @@ declare module 'parquetjs-lite' {
     );
     /** Bytes written so far. */
     offset: number;
+    schema: ParquetSchema;
+    rowCount: number;
+    rowGroups: RowGroupMetadata[];
+    writeSection(buffer: Buffer): Promise<void>;
+    writeRowGroup(records: RowBuffer): Promise<void>;
+    writeFooter(userMetadata: Record<string, string>): Promise<void>;
   }
 
   export class ParquetWriter {
@@ -56,4 +89,32 @@ declare module 'parquetjs-lite/lib/types' {
 
 declare module 'parquetjs-lite/gen-nodejs/parquet_types' {
   export const ConvertedType: Record<string, number>;
+  export const FieldRepetitionType: Record<string, number>;
+  export const Type: Record<string, number>;
+
+  /** Generated Thrift structs: constructed from their fields, serialised by lib/util's serializeThrift. */
+  class ThriftStruct {
+    constructor(fields?: Record<string, unknown>);
+    [field: string]: unknown;
+  }
+  export class FileMetaData extends ThriftStruct {}
+  export class ColumnIndex extends ThriftStruct {}
+  export class SchemaElement extends ThriftStruct {}
+  export class KeyValue extends ThriftStruct {}
+  export class LogicalType extends ThriftStruct {}
+  export class TimestampType extends ThriftStruct {}
+  export class TimeUnit extends ThriftStruct {}
+  export class MilliSeconds extends ThriftStruct {}
+  export class MicroSeconds extends ThriftStruct {}
+  export class PageHeader extends ThriftStruct {
+    uncompressed_page_size: number;
+  }
+}
+
+declare module 'parquetjs-lite/lib/util' {
+  export function serializeThrift(struct: object): Buffer;
+  /** Reads `struct` from `buffer` at `offset`; returns the bytes read. */
+  export function decodeThrift(struct: object, buffer: Buffer, offset?: number): number;
+  export function oswrite(stream: import('node:stream').Writable, buffer: Buffer): Promise<void>;
+  export function osend(stream: import('node:stream').Writable): Promise<void>;
 }
