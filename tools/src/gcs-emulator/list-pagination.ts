@@ -5,6 +5,14 @@ export interface ListOptions {
   delimiter?: string;
   maxResults?: number;
   pageToken?: string;
+  /** Only names at or after this one (inclusive). */
+  startOffset?: string;
+  /** Only names before this one (exclusive). */
+  endOffset?: string;
+  /** Only names this matches in full (see `globToRegExp`). */
+  matchGlob?: RegExp;
+  /** With a delimiter: an object whose name is one of the common prefixes is also listed as an item. */
+  includeTrailingDelimiter?: boolean;
 }
 
 /** One page of `objects.list`: object names and common prefixes, both in name order. */
@@ -52,9 +60,11 @@ function decodeCursor(token: string): PageCursor {
 }
 
 /**
- * Pages through `sortedNames` (sorted by `compareObjectNames`). With a delimiter,
- * names that continue past the prefix with the delimiter collapse into one common
- * prefix entry; a prefix counts toward `maxResults` like an object does.
+ * Pages through `sortedNames` (sorted by `compareObjectNames`). Names outside
+ * [`startOffset`, `endOffset`) or not matching `matchGlob` are left out first. With a
+ * delimiter, names that continue past the prefix with the delimiter collapse into one
+ * common prefix entry; a prefix counts toward `maxResults` like an object does (an object
+ * listed beside its own prefix by `includeTrailingDelimiter` shares that prefix's entry).
  */
 export function listPage(sortedNames: readonly string[], options: ListOptions): ListPage {
   const prefix = options.prefix ?? '';
@@ -65,8 +75,12 @@ export function listPage(sortedNames: readonly string[], options: ListOptions): 
 
   const page: ListPage = { names: [], prefixes: [] };
   let last: PageCursor | undefined;
+  let entries = 0;
   for (const name of sortedNames) {
+    if (options.endOffset !== undefined && compareObjectNames(name, options.endOffset) >= 0) break;
     if (!name.startsWith(prefix)) continue;
+    if (options.startOffset !== undefined && compareObjectNames(name, options.startOffset) < 0) continue;
+    if (options.matchGlob && !options.matchGlob.test(name)) continue;
     if (after && compareObjectNames(name, after.value) <= 0) continue;
     if (after?.kind === 'prefix' && name.startsWith(after.value)) continue;
 
@@ -77,12 +91,15 @@ export function listPage(sortedNames: readonly string[], options: ListOptions): 
         : { kind: 'name', value: name };
     if (entry.kind === 'prefix' && last?.kind === 'prefix' && last.value === entry.value) continue;
 
-    if (last && page.names.length + page.prefixes.length === pageSize) {
+    if (last && entries === pageSize) {
       // A further entry exists, so the page is full and another one follows.
       page.nextPageToken = encodeCursor(last);
       break;
     }
     (entry.kind === 'name' ? page.names : page.prefixes).push(entry.value);
+    // Such a name sorts first among those of its prefix, so it is the one that opens the entry.
+    if (entry.kind === 'prefix' && options.includeTrailingDelimiter && entry.value === name) page.names.push(name);
+    entries += 1;
     last = entry;
   }
   return page;

@@ -1,5 +1,6 @@
-import { badRequest, notFound } from './errors';
+import { notFound } from './errors';
 import { sendEmpty, sendJson } from './http-responses';
+import { parseListQuery } from './list-query';
 import { parsePatch } from './object-attributes';
 import { assertPreconditions, readPreconditions } from './preconditions';
 import { readJsonBody } from './request-body';
@@ -37,15 +38,7 @@ export async function deleteObject(ctx: RequestContext, route: RouteOf<'objects.
 }
 
 export async function listObjects(ctx: RequestContext, route: RouteOf<'objects.list'>): Promise<void> {
-  const { query } = route;
-  const maxResults = query.get('maxResults');
-  if (maxResults !== null && !/^\d+$/.test(maxResults)) throw badRequest(`Invalid maxResults: ${maxResults}`);
-  const listing = ctx.store.listObjects(route.bucket, {
-    prefix: query.get('prefix') ?? undefined,
-    delimiter: query.get('delimiter') ?? undefined,
-    maxResults: maxResults === null ? undefined : Number(maxResults),
-    pageToken: query.get('pageToken') ?? undefined,
-  });
+  const listing = ctx.store.listObjects(route.bucket, parseListQuery(route.query));
   // Like GCS, empty `items`/`prefixes` and a missing `nextPageToken` are left out.
   sendJson(ctx.res, 200, {
     kind: 'storage#objects',
