@@ -1,40 +1,25 @@
-import { startRedis, type DevRedis } from '@eventpath/dev-infra';
-import Redis from 'ioredis';
 import { FailoverBufferFullError } from '../errors';
 import { FailoverStreamReader } from './failover-stream-reader';
 import { FailoverStreamWriter } from './failover-stream-writer';
 import { failoverStreamKeys } from './stream-keys';
+import { redisSuite } from './test-support/redis-suite';
 
 const EVENT_BYTES = 64 * 1024;
 
 describe('a failover stream in a Redis at maxmemory (noeviction)', () => {
-  let server: DevRedis;
-  let redis: Redis;
-  const readerClients: Redis[] = [];
-  const readerClient = () => {
-    const client = redis.duplicate();
-    readerClients.push(client);
-    return client;
-  };
-  beforeAll(async () => {
-    server = await startRedis();
-    redis = new Redis(server.url);
-  });
-  afterEach(() => redis.config('SET', 'maxmemory', '0'));
-  afterAll(async () => {
-    for (const client of [redis, ...readerClients]) client.disconnect();
-    await server.stop();
-  });
+  const suite = redisSuite();
+  const redis = () => suite.redis;
+  afterEach(() => redis().config('SET', 'maxmemory', '0'));
 
   const memory = async () => {
-    const info = await redis.info('memory');
+    const info = await redis().info('memory');
     const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, 'm').exec(info)?.[1]);
     return { used: field('used_memory'), max: field('maxmemory') };
   };
 
   /** Appends `count` events of 64 KiB, one per call, with Redis's memory limit lifted. */
   async function fill(writer: FailoverStreamWriter, topic: string, count = 8): Promise<string[]> {
-    await redis.config('SET', 'maxmemory', '0');
+    await redis().config('SET', 'maxmemory', '0');
     const ids = Array.from({ length: count }, (_, i) => `${topic}-${i}`);
     for (const [i, id] of ids.entries()) await writer.append(topic, [{ id, value: Buffer.alloc(EVENT_BYTES, i) }]);
     return ids;
@@ -46,12 +31,12 @@ describe('a failover stream in a Redis at maxmemory (noeviction)', () => {
    * shows that appends are then refused before anything is written.
    */
   async function overMaxmemory(writer: FailoverStreamWriter, topic: string): Promise<void> {
-    await redis.config('SET', 'maxmemory', String((await memory()).used - 2 * EVENT_BYTES));
-    const stored = await redis.xlen(failoverStreamKeys(topic).stream);
+    await redis().config('SET', 'maxmemory', String((await memory()).used - 2 * EVENT_BYTES));
+    const stored = await redis().xlen(failoverStreamKeys(topic).stream);
     const refused = writer.append(topic, [{ id: 'refused', value: 'x' }]);
     await expect(refused).rejects.toBeInstanceOf(FailoverBufferFullError);
     await expect(refused).rejects.toMatchObject({ reason: 'redis-memory' });
-    expect(await redis.xlen(failoverStreamKeys(topic).stream)).toBe(stored);
+    expect(await redis().xlen(failoverStreamKeys(topic).stream)).toBe(stored);
     const { used, max } = await memory();
     expect(used).toBeGreaterThan(max);
   }
@@ -66,14 +51,14 @@ describe('a failover stream in a Redis at maxmemory (noeviction)', () => {
   }
 
   it('acknowledges and deletes entries while Redis is over maxmemory, which lets appends in again', async () => {
-    const writer = new FailoverStreamWriter(redis, { maxEntriesPerStream: 1000 });
-    const reader = new FailoverStreamReader(readerClient(), 'acked', { consumer: 'w1', blockMs: 0, batchSize: 2 });
+    const writer = new FailoverStreamWriter(redis(), { maxEntriesPerStream: 1000 });
+    const reader = new FailoverStreamReader(suite.client(), 'acked', { consumer: 'w1', blockMs: 0, batchSize: 2 });
     expect(await reader.read()).toEqual([]); // the group exists before Redis fills up
 
     const accepted = await fill(writer, 'acked');
     await overMaxmemory(writer, 'acked');
     expect(await drain(reader)).toEqual(accepted);
-    expect(await redis.xlen(failoverStreamKeys('acked').stream)).toBe(0);
+    expect(await redis().xlen(failoverStreamKeys('acked').stream)).toBe(0);
 
     const { used, max } = await memory();
     expect(used).toBeLessThan(max);
@@ -81,12 +66,12 @@ describe('a failover stream in a Redis at maxmemory (noeviction)', () => {
   });
 
   it('lets readers that never ran create or join their group while Redis is over maxmemory', async () => {
-    const writer = new FailoverStreamWriter(redis, { maxEntriesPerStream: 1000 });
+    const writer = new FailoverStreamWriter(redis(), { maxEntriesPerStream: 1000 });
     const accepted = await fill(writer, 'fresh');
     await overMaxmemory(writer, 'fresh');
 
-    const first = new FailoverStreamReader(readerClient(), 'fresh', { consumer: 'w1', blockMs: 0, batchSize: 1 });
-    const second = new FailoverStreamReader(readerClient(), 'fresh', { consumer: 'w2', blockMs: 0, batchSize: 1 });
+    const first = new FailoverStreamReader(suite.client(), 'fresh', { consumer: 'w1', blockMs: 0, batchSize: 1 });
+    const second = new FailoverStreamReader(suite.client(), 'fresh', { consumer: 'w2', blockMs: 0, batchSize: 1 });
     const [a] = await first.read(); // creates the group
     const [b] = await second.read(); // finds it
     expect([a.id, b.id]).toEqual(accepted.slice(0, 2));
@@ -97,7 +82,7 @@ describe('a failover stream in a Redis at maxmemory (noeviction)', () => {
     // A topic that has no stream yet: the reader creates an empty one with its group and waits.
     await fill(writer, 'filler');
     await overMaxmemory(writer, 'filler');
-    const idle = new FailoverStreamReader(readerClient(), 'not-yet-written', { consumer: 'w1', blockMs: 0 });
+    const idle = new FailoverStreamReader(suite.client(), 'not-yet-written', { consumer: 'w1', blockMs: 0 });
     expect(await idle.read()).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import { FailoverBufferFullError, InvalidFailoverEventError, type BufferFullReas
 import { APPEND_SCRIPT } from './append-script';
 import { DEFAULT_EVENT_LIMITS, encodeEvent, MAX_HEADERS_PER_EVENT, type FailoverEvent, type FailoverEventLimits } from './failover-event';
 import { failoverMetrics, type FailoverMetrics } from './failover-metrics';
+import { RedisConfigWatch, unsafeRedisConfigReason } from './redis-config-watch';
 import { runScript, type RedisClient } from './run-script';
 import { failoverStreamKeys } from './stream-keys';
 
@@ -17,6 +18,11 @@ export interface FailoverStreamWriterOptions {
   maxHeadersPerEvent?: number;
   /** Most bytes of one header (name and value); 64 KiB by default. */
   maxHeaderBytes?: number;
+  /**
+   * How old the last check of Redis's configuration (eviction policy) may be
+   * when an append is made; an older one is repeated first. 1000 by default.
+   */
+  redisCheckIntervalMs?: number;
   /** Where `eventpath_failover_appended_total` and `..._append_refused_total` are registered. */
   registry?: Registry;
   /** Clock for events without a timestamp; `Date.now` by default. */
@@ -28,6 +34,12 @@ export interface FailoverStreamWriterOptions {
  * Redis Stream, all of a call or none of it, and refuses with
  * {@link FailoverBufferFullError} instead of evicting when full.
  *
+ * It does not trust a check made once at start-up: an append is made only
+ * if a check of Redis's eviction policy (every master of a cluster) passed
+ * less than `redisCheckIntervalMs` ago, and is refused with
+ * `EvictingMemoryPolicyError` while Redis may evict. `checkReady` runs
+ * that check for a readiness probe.
+ *
  * An append that resolved is in Redis (and, with `appendfsync always`, on
  * disk). An append that rejected for any other reason than a refusal (the
  * connection dropped, a timeout) may or may not have been applied; a retry
@@ -37,6 +49,7 @@ export class FailoverStreamWriter {
   private readonly metrics?: FailoverMetrics;
   private readonly now: () => number;
   private readonly limits: FailoverEventLimits;
+  private readonly redisConfig: RedisConfigWatch;
 
   constructor(
     private readonly redis: RedisClient,
@@ -54,6 +67,16 @@ export class FailoverStreamWriter {
     }
     this.metrics = options.registry ? failoverMetrics(options.registry) : undefined;
     this.now = options.now ?? Date.now;
+    this.redisConfig = new RedisConfigWatch(redis, positiveInteger('redisCheckIntervalMs', options.redisCheckIntervalMs ?? 1000));
+  }
+
+  /**
+   * A readiness check: checks Redis's configuration now and rejects, like
+   * `append` would, with `EvictingMemoryPolicyError` when it is unsafe
+   * (or with the error that kept the check from running).
+   */
+  checkReady(): Promise<void> {
+    return this.redisConfig.checkNow();
   }
 
   /** Appends the events in order; resolves to their stream entry ids. */
@@ -69,6 +92,13 @@ export class FailoverStreamWriter {
       callBytes += bytes;
     }
     const header = [this.options.maxEntriesPerStream, this.options.maxBytesPerStream ?? 0, events.length, callBytes];
+    try {
+      await this.redisConfig.current();
+    } catch (error) {
+      const reason = unsafeRedisConfigReason(error);
+      if (reason) this.metrics?.refused.inc({ topic, reason }, events.length);
+      throw error;
+    }
     try {
       const ids = (await runScript(this.redis, APPEND_SCRIPT, [keys.stream, keys.bytes], [...header, ...args])) as string[];
       this.metrics?.appended.inc({ topic }, events.length);
