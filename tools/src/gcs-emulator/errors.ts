@@ -31,6 +31,9 @@ export class GcsApiError extends Error {
   }
 }
 
+/** A conditional read of an object that did not change: answered without a body. */
+export const notModified = (message: string): GcsApiError => new GcsApiError(304, 'notModified', message);
+
 export const badRequest = (message: string): GcsApiError => new GcsApiError(400, 'invalid', message);
 
 export const notFound = (message: string): GcsApiError => new GcsApiError(404, 'notFound', message);

@@ -22,5 +22,7 @@ export function sendEmpty(res: ServerResponse, status: number, headers: Record<s
 }
 
 export function sendError(res: ServerResponse, error: GcsApiError): void {
+  // HTTP forbids a body on 304.
+  if (error.status === 304) return sendEmpty(res, 304, error.headers);
   sendJson(res, error.status, error, error.headers);
 }

@@ -2,7 +2,7 @@ import { notFound } from './errors';
 import { sendEmpty, sendJson } from './http-responses';
 import { parseListQuery } from './list-query';
 import { parsePatch } from './object-attributes';
-import { assertPreconditions, readPreconditions } from './preconditions';
+import { assertReadPreconditions, readPreconditions } from './preconditions';
 import { readJsonBody } from './request-body';
 import type { RequestContext } from './request-context';
 import type { RouteOf } from './route';
@@ -10,14 +10,14 @@ import { objectResource, type StoredObject } from './resources';
 
 /**
  * The live object a read addresses. Only the live generation is kept, so asking for
- * another `generation` finds nothing.
+ * another `generation` finds nothing. Throws 412 or 304 for a read's failing conditions.
  */
 export function readableObject(object: StoredObject, query: URLSearchParams): StoredObject {
   const generation = query.get('generation');
   if (generation !== null && generation !== object.generation) {
     throw notFound(`No such object: ${object.bucket}/${object.name}#${generation}`);
   }
-  assertPreconditions(readPreconditions(query), object);
+  assertReadPreconditions(readPreconditions(query), object);
   return object;
 }
 

@@ -1,4 +1,4 @@
-import { badRequest, preconditionFailed } from './errors';
+import { badRequest, notModified, preconditionFailed } from './errors';
 
 /** The generation/metageneration conditions a request may carry as query parameters. */
 export interface Preconditions {
@@ -58,5 +58,21 @@ export function assertPreconditions(preconditions: Preconditions, current: Objec
   }
   if (ifMetagenerationNotMatch !== undefined && ifMetagenerationNotMatch === metageneration) {
     throw preconditionFailed(`ifMetagenerationNotMatch=${ifMetagenerationNotMatch} matches the metageneration`);
+  }
+}
+
+/**
+ * The conditions of a read (metadata or media GET): a failing `…Match` is 412 as for a
+ * write, but a failing `…NotMatch` means "the object is still the one I have", which GCS
+ * answers with 304 Not Modified.
+ */
+export function assertReadPreconditions(preconditions: Preconditions, current: ObjectVersion): void {
+  const { ifGenerationNotMatch, ifMetagenerationNotMatch, ...matches } = preconditions;
+  assertPreconditions(matches, current);
+  if (ifGenerationNotMatch === BigInt(current.generation)) {
+    throw notModified(`ifGenerationNotMatch=${ifGenerationNotMatch} matches the live generation`);
+  }
+  if (ifMetagenerationNotMatch === BigInt(current.metageneration)) {
+    throw notModified(`ifMetagenerationNotMatch=${ifMetagenerationNotMatch} matches the metageneration`);
   }
 }
