@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -140,5 +141,59 @@ describe('LocalDirectoryStore', () => {
     await writeFile(join(root, 'a-file'), '');
     await expect(LocalDirectoryStore.open(join(root, 'a-file'))).rejects.toThrow();
     await expect(LocalDirectoryStore.open(join(root, 'missing'), { create: false })).rejects.toThrow();
+  });
+
+  describe('durability, observed at the system calls with strace', () => {
+    /** strace's -y output of the traced calls on paths under `base`, in order: `fsync <path>`, `rename <from> <to>`. */
+    function tracedCalls(traceFile: string, base: string): string[] {
+      const calls: string[] = [];
+      for (const line of readFileSync(traceFile, 'utf8').split('\n')) {
+        const call = /^\d+\s+(\w+)\((.*)\)\s+= 0$/.exec(line);
+        if (!call) continue;
+        const paths = [...call[2].matchAll(/<([^>]*)>|"([^"]*)"/g)].map((m) => m[1] ?? m[2]).filter((p) => p.startsWith(base));
+        if (paths.length > 0) calls.push(`${call[1].replace(/^(rename|link)(at2?)?$/, '$1')} ${paths.join(' ')}`);
+      }
+      return calls;
+    }
+
+    /** Runs one put in a child process under strace; returns its traced calls on paths under `base`. */
+    function tracePut(base: string, storeRoot: string, name: string): string[] {
+      const traceFile = join(root, 'trace.txt');
+      // -f: libuv runs fsync on its thread pool; -y: file descriptors shown with their paths.
+      execFileSync(
+        'strace',
+        ['-f', '-qq', '-y', '-o', traceFile, '-e', 'trace=fsync,fdatasync,rename,renameat,renameat2', process.execPath, '--import', 'tsx',
+          join(__dirname, 'test-support/put-one-object.ts'), storeRoot, name],
+        { stdio: ['ignore', 'inherit', 'inherit'], timeout: 30_000 },
+      );
+      return tracedCalls(traceFile, base).map((c) => c.replace(/\.eventpath-tmp-[0-9a-f]{16}/g, '.eventpath-tmp-*'));
+    }
+
+    it('fsyncs the data before the rename, then its directory, and each new directory in its parent', () => {
+      const base = join(root, 'base');
+      const leaf = join(base, 'archive/topic=orders/dt=2024-01-01');
+      expect(tracePut(base, join(base, 'archive'), 'topic=orders/dt=2024-01-01/part-0.parquet')).toEqual([
+        `fsync ${base}`, // the root the store created on open, in its parent
+        `fsync ${base}/archive`, // topic=orders
+        `fsync ${base}/archive/topic=orders`, // dt=2024-01-01
+        `fsync ${leaf}/.eventpath-tmp-*`, // the data
+        `rename ${leaf}/.eventpath-tmp-* ${leaf}/part-0.parquet`,
+        `fsync ${leaf}`, // the object's name
+        // The attributes sidecar, deliberately not fsynced: one lost in a crash is detected and ignored.
+        `rename ${base}/archive/.eventpath-meta/topic=orders/dt=2024-01-01/.eventpath-tmp-* ${base}/archive/.eventpath-meta/topic=orders/dt=2024-01-01/part-0.parquet`,
+      ]);
+    }, 60_000);
+
+    it('also fsyncs directories another writer created and may not have synced', async () => {
+      const base = join(root, 'base');
+      await mkdir(join(base, 'archive/topic=clicks/dt=2024-01-02'), { recursive: true });
+      const leaf = join(base, 'archive/topic=clicks/dt=2024-01-02');
+      expect(tracePut(base, join(base, 'archive'), 'topic=clicks/dt=2024-01-02/part-0.parquet').filter((c) => c.startsWith('fsync'))).toEqual([
+        `fsync ${base}/archive`,
+        `fsync ${base}/archive/topic=clicks`,
+        `fsync ${leaf}/.eventpath-tmp-*`,
+        `fsync ${leaf}`,
+      ]);
+    }, 60_000);
   });
 });

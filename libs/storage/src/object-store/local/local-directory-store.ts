@@ -2,7 +2,7 @@ import { CRC32C } from '@google-cloud/storage';
 import { createHash } from 'node:crypto';
 import { createReadStream, type BigIntStats } from 'node:fs';
 import { link, lstat, mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { InvalidObjectNameError, ObjectAlreadyExistsError, ObjectNotFoundError, StorageError } from '../errors';
@@ -17,8 +17,9 @@ export interface LocalDirectoryStoreOptions {
   /** Create the root directory (and parents) when opening, if missing. Default true. */
   create?: boolean;
   /**
-   * fsync each object's data and its directory before a put resolves, so a stored object
-   * survives power loss. Default true; turn off only for throwaway data.
+   * fsync each object's data, its directory and every directory the put (or open) created,
+   * with its parent, before a put resolves, so a stored object survives power loss.
+   * Default true; turn off only for throwaway data.
    */
   fsync?: boolean;
   /** Fault injection for tests; never set in production. */
@@ -36,6 +37,8 @@ export interface LocalStoreTestHooks {
 
 const DEFAULT_PAGE_SIZE = 1000;
 const READ_CHUNK_BYTES = 1024 * 1024;
+/** Directories remembered as durable (see syncDirectoryEntries); past this many the memory is dropped and rebuilt. */
+const MAX_REMEMBERED_DIRECTORIES = 4096;
 
 /**
  * An object store on a local directory (`file:///path/to/dir`), for development and
@@ -44,7 +47,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  *
  * Puts are atomic: data goes to a temporary file beside the final name, is fsynced, then
  * renamed over the final name (or, with `ifAbsent`, hard-linked to it, which fails if the
- * name exists: race-free between processes). A crash never leaves a partial object under
+ * name exists: race-free between processes), and the directory is fsynced, as is each
+ * directory on the way from the root in its parent. A crash never leaves a partial object under
  * its final name; a leftover temporary file is invisible to `list` and removed by
  * `sweepTemporaryFiles`.
  *
@@ -56,6 +60,8 @@ export class LocalDirectoryStore implements ObjectStore {
   private readonly layout: LocalLayout;
   private readonly fsync: boolean;
   private readonly hooks: LocalStoreTestHooks;
+  /** Directories under the root whose entry in their parent this store has fsynced. */
+  private readonly durableDirectories = new Set<string>();
 
   constructor(root: string, options: LocalDirectoryStoreOptions = {}) {
     if (!isAbsolute(root)) throw new StorageError(`The root of a local directory store must be an absolute path, got ${JSON.stringify(root)}`);
@@ -69,7 +75,13 @@ export class LocalDirectoryStore implements ObjectStore {
   /** Opens a store on `root`, creating the directory unless `create: false`. */
   static async open(root: string, options: LocalDirectoryStoreOptions = {}): Promise<LocalDirectoryStore> {
     const store = new LocalDirectoryStore(root, options);
-    if (options.create ?? true) await mkdir(store.root, { recursive: true });
+    if (options.create ?? true) {
+      const firstCreated = await mkdir(store.root, { recursive: true });
+      // A root created here must survive power loss too: fsync the parent of each new directory.
+      if (firstCreated !== undefined && store.fsync) {
+        for (const dir of directoriesDownTo(dirname(firstCreated), store.root)) await fsyncDirectory(dirname(dir));
+      }
+    }
     const stats = await lstat(store.root).catch((error: unknown) => {
       throw new StorageError(`Cannot open local directory store ${store.url}: ${(error as Error).message}`, { cause: error });
     });
@@ -213,14 +225,45 @@ export class LocalDirectoryStore implements ObjectStore {
   }
 
   private async makeParentDirectory(name: string, finalPath: string, content: Readable): Promise<void> {
+    const dir = dirname(finalPath);
+    let firstCreated: string | undefined;
     try {
-      await mkdir(dirname(finalPath), { recursive: true });
+      firstCreated = await mkdir(dir, { recursive: true });
     } catch (error) {
       content.destroy();
       if (hasCode(error, 'ENOTDIR') || hasCode(error, 'EEXIST')) {
         throw new InvalidObjectNameError(name, 'a leading part of it is already an object (a local directory store cannot hold both "a" and "a/b")');
       }
       throw error;
+    }
+    if (!this.fsync) return;
+    try {
+      await this.syncDirectoryEntries(dir, firstCreated);
+    } catch (error) {
+      content.destroy();
+      throw error;
+    }
+  }
+
+  /**
+   * Makes the path from the root down to `dir` durable: for each directory on it, its entry in
+   * its parent is fsynced (so a new `topic=…/dt=…` directory, and the object in it, cannot
+   * vanish after power loss while the put has resolved). `dir`'s own entries are fsynced after
+   * the object is renamed into it. Directories this store has made durable before are skipped,
+   * except those the mkdir just created (they may have been removed and made anew); a
+   * directory another writer created is synced here too, since that writer may not have
+   * finished (or may have crashed) before syncing it.
+   */
+  private async syncDirectoryEntries(dir: string, firstCreated: string | undefined): Promise<void> {
+    const path = directoriesDownTo(this.root, dir);
+    if (firstCreated !== undefined) {
+      for (const d of path) if (d === firstCreated || d.startsWith(firstCreated + sep)) this.durableDirectories.delete(d);
+    }
+    for (const d of path) {
+      if (this.durableDirectories.has(d)) continue;
+      await fsyncDirectory(dirname(d));
+      if (this.durableDirectories.size >= MAX_REMEMBERED_DIRECTORIES) this.durableDirectories.clear();
+      this.durableDirectories.add(d);
     }
   }
 
@@ -296,6 +339,13 @@ function toObjectInfo(
     if (sidecar.metadata !== undefined) info.metadata = { ...sidecar.metadata };
   }
   return info;
+}
+
+/** The directories below `top` down to `bottom` (inclusive), top first; empty if `bottom` is not below `top`. */
+function directoriesDownTo(top: string, bottom: string): string[] {
+  const path: string[] = [];
+  for (let d = bottom; d !== top && d.startsWith(top === sep ? sep : top + sep); d = dirname(d)) path.unshift(d);
+  return path;
 }
 
 async function fsyncDirectory(dir: string): Promise<void> {
