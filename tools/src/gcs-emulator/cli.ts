@@ -7,6 +7,12 @@ function parsePort(value: string): number {
   return port;
 }
 
+function parseTtl(value: string): number {
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1) throw new InvalidArgumentError('must be a positive number of milliseconds');
+  return ms;
+}
+
 const program = new Command()
   .name('gcs-emulator')
   .description('GCS JSON API emulator on local disk, for @google-cloud/storage with apiEndpoint')
@@ -14,15 +20,23 @@ const program = new Command()
   .option('--host <host>', 'address to listen on', '127.0.0.1')
   .option('--data <dir>', 'data directory (default: a temporary directory removed on exit)')
   .option('--bucket <name...>', 'buckets to create at start')
+  .option('--session-ttl-ms <ms>', 'drop resumable upload sessions idle this long (default: one week)', parseTtl)
   .parse();
 
 async function main(): Promise<void> {
-  const options = program.opts<{ port: number; host: string; data?: string; bucket?: string[] }>();
+  const options = program.opts<{
+    port: number;
+    host: string;
+    data?: string;
+    bucket?: string[];
+    sessionTtlMs?: number;
+  }>();
   const emulator = await startGcsEmulator({
     port: options.port,
     host: options.host,
     dataDir: options.data,
     buckets: options.bucket,
+    uploadSessionTtlMs: options.sessionTtlMs,
   });
   // One JSON line on stdout tells a parent process the emulator is ready and where.
   process.stdout.write(`${JSON.stringify({ ready: true, url: emulator.url, dataDir: emulator.dataDir })}\n`);

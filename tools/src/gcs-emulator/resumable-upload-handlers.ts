@@ -88,6 +88,18 @@ export async function putUploadData(
   });
 }
 
+/**
+ * `DELETE {session URL}`: cancels the upload and removes its staged bytes. GCS answers
+ * 499 (Client Closed Request); the session URL then answers 404.
+ */
+export async function cancelUpload(ctx: RequestContext, route: RouteOf<'uploads.cancel'>): Promise<void> {
+  await ctx.sessions.runExclusive(route.uploadId, async (session) => {
+    if (session.bucket !== route.bucket) throw notFound(`No such upload session: ${route.uploadId}`);
+    await ctx.sessions.abandon(session);
+  });
+  sendEmpty(ctx.res, 499);
+}
+
 /** Stores one request's bytes; they count only if the body arrived whole and matches its range. */
 async function receiveChunk(
   session: UploadSession,

@@ -13,6 +13,7 @@ export const ROUTE_KINDS = [
   'objects.insert.resumable',
   'objects.insert.media',
   'uploads.put',
+  'uploads.cancel',
 ] as const;
 
 export type RouteKind = (typeof ROUTE_KINDS)[number];
@@ -35,6 +36,7 @@ interface RouteParams {
   'objects.insert.resumable': { bucket: string };
   'objects.insert.media': { bucket: string };
   'uploads.put': { bucket: string; uploadId: string };
+  'uploads.cancel': { bucket: string; uploadId: string };
   'emulator.faults': object;
 }
 
@@ -90,6 +92,7 @@ function matchUploadRoute(method: string, path: ApiPath | undefined, query: URLS
   const { bucket } = path;
   const uploadId = query.get('upload_id');
   if (method === 'PUT' && uploadId) return { kind: 'uploads.put', bucket, uploadId, query };
+  if (method === 'DELETE' && uploadId) return { kind: 'uploads.cancel', bucket, uploadId, query };
   if (method !== 'POST') return undefined;
   switch (query.get('uploadType')) {
     case 'multipart':

@@ -11,7 +11,7 @@ import { multipartUpload } from './multipart-upload-handler';
 import { deleteObject, getObjectMetadata, listObjects, patchObject } from './object-handlers';
 import { captureRequestBody, ConnectionCutError, discardBody } from './request-body';
 import type { EmulatorServices, RequestContext } from './request-context';
-import { initiateResumableUpload, putUploadData } from './resumable-upload-handlers';
+import { cancelUpload, initiateResumableUpload, putUploadData } from './resumable-upload-handlers';
 import { matchRoute, type Route } from './route';
 
 /** The HTTP server of the emulator: routing, fault injection, and turning errors into JSON API errors. */
@@ -81,6 +81,8 @@ async function serve(
       return mediaUpload(ctx, route);
     case 'uploads.put':
       return putUploadData(ctx, route, failure);
+    case 'uploads.cancel':
+      return cancelUpload(ctx, route);
   }
 }
 

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { FaultInjector, type GcsEmulatorFaults } from './faults';
 import { ObjectStore } from './object-store';
 import { createEmulatorServer } from './server';
-import { UploadSessions } from './upload-sessions';
+import { DEFAULT_UPLOAD_SESSION_TTL_MS, UploadSessions } from './upload-sessions';
 
 export interface GcsEmulatorOptions {
   /** 0 (the default) picks a free port. */
@@ -17,6 +17,11 @@ export interface GcsEmulatorOptions {
   dataDir?: string;
   /** Buckets to create at start unless they already exist. */
   buckets?: string[];
+  /**
+   * A resumable upload session without a request for this long is dropped and its staged
+   * bytes removed. Default one week, as on GCS; tests of the clean-up use a short one.
+   */
+  uploadSessionTtlMs?: number;
 }
 
 export interface GcsEmulator {
@@ -44,7 +49,9 @@ export async function startGcsEmulator(options: GcsEmulatorOptions = {}): Promis
     if (!store.hasBucket(bucket)) await store.createBucket(bucket);
   }
   const faults = new FaultInjector();
-  const server = createEmulatorServer({ store, sessions: new UploadSessions(), faults });
+  const sessions = new UploadSessions({ ttlMs: options.uploadSessionTtlMs ?? DEFAULT_UPLOAD_SESSION_TTL_MS });
+  sessions.startSweeping();
+  const server = createEmulatorServer({ store, sessions, faults });
   server.listen(options.port ?? 0, host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -52,6 +59,7 @@ export async function startGcsEmulator(options: GcsEmulatorOptions = {}): Promis
 
   let stopped: Promise<void> | undefined;
   const stop = async (): Promise<void> => {
+    sessions.close();
     const closed = once(server, 'close');
     server.close();
     // Keep-alive connections of the client would hold `close` back otherwise.
