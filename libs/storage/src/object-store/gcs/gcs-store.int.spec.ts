@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { IntegrityError, ObjectAlreadyExistsError, StorageDeadlineExceededError, StorageRequestError } from '../errors';
+import { IntegrityError, ObjectAlreadyExistsError, ObjectNotFoundError, StorageDeadlineExceededError, StorageRequestError } from '../errors';
 import { describeObjectStoreContract } from '../test-support/object-store-contract';
 import { GcsStore, type GcsStoreOptions } from './gcs-store';
 import type { RetryEvent } from './retry-until-deadline';
@@ -229,5 +229,40 @@ describe('GcsStore', () => {
     expect(error).toBeInstanceOf(StorageRequestError);
     expect(error).toMatchObject({ status: 404 });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  describe('names that spell network errors', () => {
+    // A deadline a wrongly retried operation would run into; the right answer comes at once.
+    const patient = { retry: { deadlineMs: 5_000 } };
+
+    async function timed<T>(operation: () => Promise<T>): Promise<{ result: T | unknown; ms: number }> {
+      const started = Date.now();
+      const result = await operation().catch((e: unknown) => e);
+      return { result, ms: Date.now() - started };
+    }
+
+    it.each(['logs/ECONNRESET.txt', 'ETIMEDOUT', 'a/socket hang up/premature close'])('get(%j) of a missing object answers not found at once', async (name) => {
+      const store = storeOnFreshPrefix(patient);
+      const { result, ms } = await timed(() => store.get(name));
+      expect(result).toBeInstanceOf(ObjectNotFoundError);
+      expect(ms).toBeLessThan(2_000);
+    });
+
+    it('an ifAbsent put of a taken name spelling a network error fails with ObjectAlreadyExistsError at once', async () => {
+      const store = storeOnFreshPrefix(patient);
+      await store.putStream(Readable.from([Buffer.from('first')]), 'ECONNRESET');
+      const { result, ms } = await timed(() => store.putStream(Readable.from([Buffer.from('second')]), 'ECONNRESET', { ifAbsent: true }));
+      expect(result).toBeInstanceOf(ObjectAlreadyExistsError);
+      expect(ms).toBeLessThan(2_000);
+    });
+
+    it('a corrupted upload of such a name fails with IntegrityError at once', async () => {
+      const store = storeOnFreshPrefix(patient);
+      const { path } = await localFile(1_000);
+      emulator.faults.corruptNextUploadHashes(1);
+      const { result, ms } = await timed(() => store.putFile(path, 'uploads/EPIPE ETIMEDOUT.bin'));
+      expect(result).toBeInstanceOf(IntegrityError);
+      expect(ms).toBeLessThan(2_000);
+    });
   });
 });

@@ -86,7 +86,9 @@ export class GcsStore implements ObjectStore {
           `(${process.env.STORAGE_EMULATOR_HOST}) are set; unset STORAGE_EMULATOR_HOST`,
       );
     }
-    const storage = new Storage({ ...options.storageOptions, retryOptions: { autoRetry: false, maxRetries: 0 } });
+    // The client's retries are off: this store retries, under its deadline. `retryableErrorFn`
+    // too, or the resumable upload would give up with an untyped "Retry limit exceeded" Error.
+    const storage = new Storage({ ...options.storageOptions, retryOptions: { autoRetry: false, maxRetries: 0, retryableErrorFn: () => false } });
     this.bucket = storage.bucket(location.bucket);
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...definedOnly(options.retry ?? {}) };
     this.resumableThresholdBytes = options.resumableThresholdBytes ?? DEFAULT_RESUMABLE_THRESHOLD_BYTES;
