@@ -4,11 +4,17 @@ export {
   startApacheKafka,
   type ApacheKafka,
   type ApacheKafkaNode,
-  type PartitionDescription,
   type StartApacheKafkaOptions,
-  type TopicDescription,
 } from './start-apache-kafka';
+export { createTopic, describeTopic, type PartitionDescription, type TopicDescription } from './topic-admin';
 export { parseApacheTopicSpec, type ApacheTopicSpec } from './apache-topic-spec';
 export { defaultKafkaVersion, findKafkaInstallation, type KafkaInstallation } from './kafka-classpath';
 export { DEFAULT_JVM_OPTIONS, type NodeState } from './kafka-node-process';
 export { ApacheKafkaNodeError, ApacheKafkaNotInstalledError, ApacheKafkaStartError } from './errors';
+export {
+  consumeWithJavaClient,
+  produceWithJavaClient,
+  type JavaCompression,
+  type JavaConsumedRecord,
+  type JavaProducedRecord,
+} from './java-client/java-kafka-client';

@@ -2,13 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { findFreePort } from '../redis/free-port';
 import { ApacheKafkaNodeError, ApacheKafkaStartError } from './errors';
 import { findKafkaInstallation } from './kafka-classpath';
 import { KafkaNodeProcess, type NodeState } from './kafka-node-process';
 import { KAFKA_HOST, type NodeAddress } from './node-properties';
 import { parseApacheTopicSpec, type ApacheTopicSpec } from './apache-topic-spec';
+import { createTopic, describeTopic, type TopicDescription } from './topic-admin';
 
 export interface StartApacheKafkaOptions {
   /** Number of combined controller+broker nodes, ids 1..n, in one KRaft quorum. Default 1. */
@@ -38,19 +39,6 @@ export interface ApacheKafkaNode {
   logFile: string;
 }
 
-export interface PartitionDescription {
-  partition: number;
-  /** Node id of the leader, -1 when none. */
-  leader: number;
-  replicas: number[];
-  isr: number[];
-}
-
-export interface TopicDescription {
-  name: string;
-  partitions: PartitionDescription[];
-}
-
 export interface ApacheKafka {
   readonly kind: 'apache';
   readonly version: string;
@@ -75,7 +63,6 @@ export interface ApacheKafka {
 }
 
 const POLL_MS = 200;
-const TOPIC_READY_TIMEOUT_MS = 30_000;
 
 /**
  * Starts an Apache Kafka cluster in KRaft mode (no ZooKeeper): `brokers`
@@ -124,6 +111,7 @@ export async function startApacheKafka(options: StartApacheKafkaOptions = {}): P
     await Promise.all([...nodes.values()].map((node) => node.start()));
     await waitUntilServing([...nodes.values()], brokers, count, readyTimeoutMs);
     admin = await connectAdmin(bootstrap);
+    await warmUpGroupCoordinator(admin);
     for (const topic of topics) {
       await createTopic(admin, topic.name, topic.partitions, topic.replicationFactor ?? Math.min(count, 3), topic.config);
     }
@@ -233,6 +221,15 @@ async function waitUntilServing(
   );
 }
 
+/**
+ * Looks up a group's coordinator once, which makes the cluster create and
+ * load __consumer_offsets now: otherwise the first consumer group of a test
+ * meets "the coordinator is loading" and kafkajs restarts it seconds later.
+ */
+async function warmUpGroupCoordinator(admin: Admin): Promise<void> {
+  await admin.describeGroups(['eventpath-warm-up']);
+}
+
 async function connectAdmin(bootstrap: string): Promise<Admin> {
   const admin = new Kafka({
     clientId: 'eventpath-apache-kafka-launcher',
@@ -243,54 +240,4 @@ async function connectAdmin(bootstrap: string): Promise<Admin> {
   }).admin();
   await admin.connect();
   return admin;
-}
-
-async function createTopic(
-  admin: Admin,
-  name: string,
-  partitions: number,
-  replicationFactor: number,
-  config: Record<string, string> = {},
-): Promise<void> {
-  const topic: ITopicConfig = {
-    topic: name,
-    numPartitions: partitions,
-    replicationFactor,
-    configEntries: Object.entries(config).map(([configName, value]) => ({ name: configName, value })),
-  };
-  const created = await admin.createTopics({ topics: [topic], waitForLeaders: false, timeout: 30_000 });
-  if (!created) throw new ApacheKafkaNodeError(`topic ${name} exists already`);
-  await waitForLeaders(admin, name, partitions);
-}
-
-/**
- * Until every partition has a leader in the metadata. (kafkajs's own
- * `waitForLeaders` gives up when a node's metadata does not know the topic
- * yet, which is normal for a moment on a multi-node cluster.)
- */
-async function waitForLeaders(admin: Admin, name: string, partitions: number): Promise<void> {
-  const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
-  let last = 'no metadata yet';
-  while (Date.now() < deadline) {
-    try {
-      const { partitions: described } = await describeTopic(admin, name);
-      if (described.length === partitions && described.every((p) => p.leader >= 0)) return;
-      last = `leaders ${JSON.stringify(described.map((p) => p.leader))}`;
-    } catch (error) {
-      last = (error as Error).message;
-    }
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-  }
-  throw new ApacheKafkaNodeError(`topic ${name} has no leader for every partition after ${TOPIC_READY_TIMEOUT_MS} ms (${last})`);
-}
-
-async function describeTopic(admin: Admin, name: string): Promise<TopicDescription> {
-  const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
-  const [topic] = topics;
-  return {
-    name,
-    partitions: topic.partitions
-      .map((p) => ({ partition: p.partitionId, leader: p.leader, replicas: [...p.replicas], isr: [...p.isr] }))
-      .sort((a, b) => a.partition - b.partition),
-  };
 }

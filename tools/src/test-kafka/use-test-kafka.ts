@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 import { startApacheKafka } from '../apache-kafka/start-apache-kafka';
+import { createTopic as createTopicAndWait } from '../apache-kafka/topic-admin';
 import { connectDevKafkaControl } from '../dev-kafka/control-client';
 import { startDevKafka } from '../dev-kafka/start-dev-kafka';
 import { parseTopicSpec, type TopicSpec } from '../dev-kafka/topic-spec';
@@ -91,7 +92,7 @@ async function connectShared(shared: SharedTestKafka): Promise<TestKafka> {
     let admin: Admin | undefined;
     createTopic = async (name, partitions) => {
       admin ??= await connectAdmin(brokers);
-      await admin.createTopics({ topics: [{ topic: name, numPartitions: partitions }], waitForLeaders: true });
+      await createTopicAndWait(admin, name, partitions);
     };
     release = async () => void (await admin?.disconnect());
   }
