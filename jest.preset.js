@@ -15,7 +15,7 @@ module.exports = {
     ],
   },
   // ESM-only packages are transformed to CommonJS for Jest's module system.
-  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer|@hpcc-js/wasm-zstd)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
 };

@@ -49,3 +49,4 @@ export { MAX_HEADERS_PER_EVENT, type FailoverEntry, type FailoverEvent } from '.
 export { FAILOVER_KEY_PREFIX, failoverStreamKeys, type FailoverStreamKeys } from './failover-stream/stream-keys';
 export { assertRedisDoesNotEvict, type RedisCheckOptions } from './failover-stream/eviction-policy-check';
 export type { RedisClient } from './failover-stream/run-script';
+export { registerCompressionCodecs } from './kafka/compression-codecs';
