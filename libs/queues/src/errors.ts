@@ -17,17 +17,40 @@ export class QueueClosedError extends Error {
  * - `auth`: credentials or ACLs are wrong; retrying cannot help, an operator must.
  * - `fatal`: anything else that is not retriable (invalid request, unknown error).
  */
-export type KafkaErrorKind = 'broker-unavailable' | 'retriable' | 'message-too-large' | 'auth' | 'fatal';
+export type KafkaErrorKind = 'broker-unavailable' | 'retriable' | 'message-too-large' | 'unknown-topic' | 'auth' | 'fatal';
 
 /** A Kafka operation failed; `kind` is the stable classification, `cause` the kafkajs error. */
 export class KafkaOperationError extends Error {
-  override readonly name = 'KafkaOperationError';
+  override readonly name: string = 'KafkaOperationError';
   constructor(
     readonly kind: KafkaErrorKind,
     message: string,
-    options: { cause: unknown },
+    options?: { cause: unknown },
   ) {
     super(`${kind}: ${message}`, options);
+  }
+}
+
+/** Where one produced message was written. */
+export interface DeliveryReport {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * A send of which some messages were written and others not (their
+ * partitions' leader failed): `reports[i]` is set for each written message,
+ * `undefined` for the others; `kind` and `cause` describe the failure.
+ */
+export class PartialDeliveryError extends KafkaOperationError {
+  override readonly name = 'PartialDeliveryError';
+  constructor(
+    failure: KafkaOperationError,
+    readonly reports: ReadonlyArray<DeliveryReport | undefined>,
+  ) {
+    const failed = reports.filter((report) => report === undefined).length;
+    super(failure.kind, `${failed} of ${reports.length} messages not written (${failure.message})`, { cause: failure.cause ?? failure });
   }
 }
 
@@ -81,3 +104,4 @@ export class EvictingMemoryPolicyError extends Error {
     );
   }
 }
+

@@ -15,6 +15,7 @@ export {
   FailoverBufferFullError,
   InvalidFailoverEventError,
   KafkaOperationError,
+  PartialDeliveryError,
   QueueClosedError,
   type BufferFullReason,
   type KafkaErrorKind,

@@ -1,15 +1,20 @@
 import {
   Partitioners,
+  type Admin,
   type CompressionTypes,
   type ICustomPartitioner,
-  type IHeaders,
   type Kafka,
   type Message,
+  type PartitionMetadata,
   type Producer,
   type ProducerConfig,
   type RecordMetadata,
 } from 'kafkajs';
+import { KafkaOperationError, PartialDeliveryError, type DeliveryReport } from '../errors';
+import { registerCompressionCodecs } from './compression-codecs';
 import { toKafkaOperationError } from './error-classification';
+import { recordBatchSizeBound, recordSizeBound } from './record-size-bound';
+import { TopicMetadataCache } from './topic-metadata-cache';
 
 export interface BatchingProducerOptions {
   /**
@@ -19,30 +24,32 @@ export interface BatchingProducerOptions {
    * latency when idle.
    */
   lingerMs?: number;
-  /** A request goes out as soon as its messages reach this many bytes (estimated). Default 1 MiB. */
+  /**
+   * Most bytes of one record batch (one partition's messages of a request,
+   * compressed), computed as an upper bound before encoding; a request
+   * leaves as soon as the next send would pass it. Keep it at or below the
+   * brokers' `message.max.bytes` (1 MiB + 12 by default). Default 1 MiB.
+   */
   maxBatchBytes?: number;
   /** -1: every in-sync replica has the messages (default); 1: the leader has them. */
   acks?: -1 | 1;
   /** How long the broker may wait for the acks, in ms. Default 30000. */
   timeoutMs?: number;
   compression?: CompressionTypes;
+  /** How long partition metadata (partition count, leaders) is reused. Default 30000 ms; a failed send refreshes it. */
+  metadataMaxAgeMs?: number;
   /**
    * kafkajs producer settings (retry, idempotent, maxInFlightRequests, createPartitioner, ...).
    * With kafkajs's default partitioner (set or not), messages without key or partition
    * that share a request all go to one partition (rotating from request to
    * request, as Kafka's own sticky partitioner does), so the broker gets one
-   * full record batch instead of one-message batches on many partitions. A
+   * full record batch instead of one-message batches on many partitions. Any
    * other `createPartitioner` decides every message itself.
    */
   producerConfig?: ProducerConfig;
 }
 
-/** Where one message was written. */
-export interface DeliveryReport {
-  topic: string;
-  partition: number;
-  offset: string;
-}
+export type { DeliveryReport };
 
 interface PendingSend {
   topic: string;
@@ -53,70 +60,91 @@ interface PendingSend {
 
 interface PendingBatch {
   sends: PendingSend[];
-  bytes: number;
+  recordBytes: number;
   timer?: NodeJS.Timeout;
 }
 
-/** Per-message framing in a record batch, roughly; only used to decide when a request is big enough. */
-const RECORD_OVERHEAD_BYTES = 24;
+/** One message on its way: the send it belongs to, its place there, and the partition chosen for it. */
+interface RoutedMessage {
+  send: PendingSend;
+  index: number;
+  message: Message;
+  partition: number;
+}
+
+/** What became of each message of a send. */
+type Outcome = { report: DeliveryReport } | { error: KafkaOperationError };
 
 /**
  * A kafkajs producer that coalesces concurrent `send` calls into fewer
  * produce requests and tells each caller where every one of its messages
  * landed.
  *
- * Sends made within `lingerMs` of the first one (or until `maxBatchBytes`)
- * go out as one `sendBatch`; unkeyed messages of one request share a
- * partition (see `producerConfig`). Each message's partition is fixed the first
- * time kafkajs asks for it, so a retried request places messages exactly as
- * the first attempt did; the broker assigns a partition's messages of one
- * request consecutive offsets from the base offset it returns, which gives
- * each message its offset.
+ * Sends made within `lingerMs` of the first one (or until a record batch
+ * would pass `maxBatchBytes`) are sent together. The partition of every
+ * message is chosen here, once, from the topic's metadata, so a retried
+ * request places messages exactly as the first attempt did and the report
+ * names the partition the partitioner chose. The messages are then sent in
+ * one request per partition leader: a leader that is down, or refuses,
+ * fails only the sends with messages on its partitions. The broker gives a
+ * partition's messages of one request consecutive offsets from the base
+ * offset it returns, which gives each message its offset.
  *
- * A failed request rejects every send in it with a {@link KafkaOperationError}
- * classified as broker-unavailable, retriable, message-too-large, auth or
- * fatal. Some partitions of a failed request may still have been written:
- * resending is at-least-once.
+ * A send whose messages all failed rejects with a {@link KafkaOperationError}
+ * classified as broker-unavailable, retriable, message-too-large,
+ * unknown-topic, auth or fatal; one with some messages written rejects with a
+ * {@link PartialDeliveryError} that carries the reports of the written ones.
+ * A request that failed may still have been written by the broker: resending
+ * is at-least-once.
  */
 export class BatchingProducer {
   private readonly producer: Producer;
+  private readonly admin: Admin;
+  private readonly metadata: TopicMetadataCache;
+  private readonly choosePartition: ReturnType<ICustomPartitioner>;
+  private readonly stickyUnkeyed: boolean;
   private readonly lingerMs: number;
   private readonly maxBatchBytes: number;
-  private readonly assignedPartitions = new WeakMap<Message, number>();
-  /** The request a message travels in, for sticky partitioning of unkeyed messages. */
-  private readonly requestOf = new WeakMap<Message, Map<string, number>>();
   private pending: PendingBatch | undefined;
   private readonly inFlight = new Set<Promise<void>>();
+  private disconnected = false;
 
   constructor(
     kafka: Kafka,
     private readonly options: BatchingProducerOptions = {},
   ) {
+    registerCompressionCodecs();
     this.lingerMs = options.lingerMs ?? 0;
     this.maxBatchBytes = options.maxBatchBytes ?? 1024 * 1024;
     const createPartitioner = options.producerConfig?.createPartitioner ?? Partitioners.DefaultPartitioner;
-    this.producer = kafka.producer({
-      ...options.producerConfig,
-      createPartitioner: this.stablePartitioner(createPartitioner, createPartitioner === Partitioners.DefaultPartitioner),
-    });
+    this.choosePartition = createPartitioner();
+    this.stickyUnkeyed = createPartitioner === Partitioners.DefaultPartitioner;
+    // Every message carries the partition chosen here; kafkajs only follows it.
+    this.producer = kafka.producer({ ...options.producerConfig, createPartitioner: () => ({ message }) => message.partition as number });
+    this.admin = kafka.admin();
+    this.metadata = new TopicMetadataCache(this.admin, options.metadataMaxAgeMs ?? 30_000);
   }
 
-  connect(): Promise<void> {
-    return this.producer.connect();
+  async connect(): Promise<void> {
+    await Promise.all([this.producer.connect(), this.admin.connect()]);
+    this.disconnected = false;
   }
 
   /** Sends the messages, resolving with one report per message, in order. */
   send(topic: string, messages: Message[]): Promise<DeliveryReport[]> {
+    if (this.disconnected) {
+      return Promise.reject(new KafkaOperationError('fatal', `producing to ${topic}: the producer is disconnected`));
+    }
     if (messages.length === 0) return Promise.resolve([]);
-    // Copies: the partition memo is keyed by message object, and a caller may reuse its objects.
+    // Copies: the caller may reuse its message objects.
     const copies = messages.map((message) => ({ ...message }));
-    const bytes = copies.reduce((sum, message) => sum + estimateBytes(message), 0);
+    const recordBytes = copies.reduce((sum, message) => sum + recordSizeBound(message), 0);
     return new Promise<DeliveryReport[]>((resolve, reject) => {
-      if (this.pending && this.pending.bytes + bytes > this.maxBatchBytes) this.flushPending();
-      const batch = (this.pending ??= { sends: [], bytes: 0 });
+      if (this.pending && this.batchBound(this.pending.recordBytes + recordBytes) > this.maxBatchBytes) this.flushPending();
+      const batch = (this.pending ??= { sends: [], recordBytes: 0 });
       batch.sends.push({ topic, messages: copies, resolve, reject });
-      batch.bytes += bytes;
-      if (batch.bytes >= this.maxBatchBytes) this.flushPending();
+      batch.recordBytes += recordBytes;
+      if (this.batchBound(batch.recordBytes) >= this.maxBatchBytes) this.flushPending();
       else batch.timer ??= setTimeout(() => this.flushPending(), this.lingerMs);
     });
   }
@@ -127,10 +155,15 @@ export class BatchingProducer {
     await Promise.all([...this.inFlight]);
   }
 
-  /** Flushes, then disconnects. */
+  /** Flushes, then disconnects; later sends reject (kind `fatal`) until `connect` is called again. */
   async disconnect(): Promise<void> {
     await this.flush();
-    await this.producer.disconnect();
+    this.disconnected = true;
+    await Promise.all([this.producer.disconnect(), this.admin.disconnect()]);
+  }
+
+  private batchBound(recordBytes: number): number {
+    return recordBatchSizeBound(recordBytes, this.options.compression);
   }
 
   private flushPending(): void {
@@ -144,13 +177,80 @@ export class BatchingProducer {
   }
 
   private async sendBatch(sends: PendingSend[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    const stickyPartitions = new Map<string, number>();
+    const outcomes = new Map<PendingSend, Outcome[]>(sends.map((send) => [send, []]));
+    const routed = await this.route(sends, outcomes);
+    const byLeader = new Map<number, RoutedMessage[]>();
+    for (const entry of routed) {
+      const leader = entry.leader;
+      const group = byLeader.get(leader);
+      if (group) group.push(entry);
+      else byLeader.set(leader, [entry]);
+    }
+    await Promise.all([...byLeader.values()].map((group) => this.sendToOneLeader(group, outcomes)));
+    for (const [send, results] of outcomes) settle(send, results);
+  }
+
+  /**
+   * Chooses every message's partition from the topic's metadata; a send
+   * whose topic's metadata cannot be read fails whole.
+   */
+  private async route(
+    sends: PendingSend[],
+    outcomes: Map<PendingSend, Outcome[]>,
+  ): Promise<Array<RoutedMessage & { leader: number }>> {
+    const topics = [...new Set(sends.map((send) => send.topic))];
+    const metadata = new Map<string, PartitionMetadata[] | KafkaOperationError>();
+    await Promise.all(
+      topics.map(async (topic) => {
+        try {
+          metadata.set(topic, await this.metadata.partitions(topic));
+        } catch (error) {
+          metadata.set(topic, toKafkaOperationError(error, `reading the partitions of ${topic}`));
+        }
+      }),
+    );
+    const sticky = new Map<string, number>();
+    const routed: Array<RoutedMessage & { leader: number }> = [];
     for (const send of sends) {
-      for (const message of send.messages) this.requestOf.set(message, stickyPartitions);
+      const partitions = metadata.get(send.topic) as PartitionMetadata[] | KafkaOperationError;
+      const results = outcomes.get(send) as Outcome[];
+      send.messages.forEach((message, index) => {
+        if (partitions instanceof KafkaOperationError) {
+          results[index] = { error: partitions };
+          return;
+        }
+        const partition = this.partitionFor(send.topic, message, partitions, sticky);
+        const known = partitions.find((p) => p.partitionId === partition);
+        if (!known) {
+          results[index] = {
+            error: new KafkaOperationError('fatal', `producing to ${send.topic}: the partitioner chose partition ${partition}, which the topic does not have`),
+          };
+          return;
+        }
+        routed.push({ send, index, message: { ...message, partition }, partition, leader: known.leader });
+      });
+    }
+    return routed;
+  }
+
+  private partitionFor(topic: string, message: Message, partitionMetadata: PartitionMetadata[], sticky: Map<string, number>): number {
+    const unkeyed = (message.key === null || message.key === undefined) && (message.partition === null || message.partition === undefined);
+    if (!(this.stickyUnkeyed && unkeyed)) return this.choosePartition({ topic, partitionMetadata, message });
+    let partition = sticky.get(topic);
+    if (partition === undefined) {
+      partition = this.choosePartition({ topic, partitionMetadata, message });
+      sticky.set(topic, partition);
+    }
+    return partition;
+  }
+
+  /** One produce request (kafkajs may retry it) for the messages whose partitions one broker leads. */
+  private async sendToOneLeader(group: RoutedMessage[], outcomes: Map<PendingSend, Outcome[]>): Promise<void> {
+    const byTopic = new Map<string, Message[]>();
+    for (const { send, message } of group) {
       const messages = byTopic.get(send.topic);
-      if (messages) messages.push(...send.messages);
-      else byTopic.set(send.topic, [...send.messages]);
+      if (messages) messages.push(message);
+      else byTopic.set(send.topic, [message]);
     }
     let metadata: RecordMetadata[];
     try {
@@ -161,77 +261,43 @@ export class BatchingProducer {
         compression: this.options.compression,
       });
     } catch (error) {
+      for (const topic of byTopic.keys()) this.metadata.invalidate(topic);
       const failure = toKafkaOperationError(error, `producing to ${[...byTopic.keys()].join(', ')}`);
-      for (const send of sends) send.reject(failure);
+      for (const { send, index } of group) (outcomes.get(send) as Outcome[])[index] = { error: failure };
       return;
     }
     const baseOffsets = new Map(metadata.map((m) => [`${m.topicName}\0${m.partition}`, BigInt(m.baseOffset ?? '-1')]));
-    // Messages of one partition are written in the order they were given, so
-    // counting them in that same order yields each one's offset.
+    // A partition's messages are written in the order given, so counting
+    // them in that order yields each one's offset.
     const nextIndex = new Map<string, bigint>();
-    for (const send of sends) {
-      try {
-        send.resolve(
-          send.messages.map((message) => {
-            const partition = message.partition ?? this.assignedPartitions.get(message);
-            const key = `${send.topic}\0${partition}`;
-            const base = baseOffsets.get(key);
-            if (partition === undefined || base === undefined || base < 0n) {
-              throw new Error(`the broker reported no offset for ${send.topic}/${partition}`);
-            }
-            const index = nextIndex.get(key) ?? 0n;
-            nextIndex.set(key, index + 1n);
-            return { topic: send.topic, partition, offset: (base + index).toString() };
-          }),
-        );
-      } catch (error) {
-        send.reject(error);
+    for (const { send, index, partition } of group) {
+      const key = `${send.topic}\0${partition}`;
+      const base = baseOffsets.get(key);
+      const results = outcomes.get(send) as Outcome[];
+      if (base === undefined || base < 0n) {
+        results[index] = { error: new KafkaOperationError('fatal', `the broker reported no offset for ${send.topic}/${partition}`) };
+        continue;
       }
+      const position = nextIndex.get(key) ?? 0n;
+      nextIndex.set(key, position + 1n);
+      results[index] = { report: { topic: send.topic, partition, offset: (base + position).toString() } };
     }
   }
+}
 
-  /**
-   * Wraps the partitioner so a message keeps the partition it was first
-   * given across kafkajs's retries, and (with `stickyUnkeyed`) unkeyed
-   * messages of one request share a partition.
-   */
-  private stablePartitioner(createPartitioner: ICustomPartitioner, stickyUnkeyed: boolean): ICustomPartitioner {
-    return () => {
-      const choose = createPartitioner();
-      return (args) => {
-        const { message, topic } = args;
-        const known = this.assignedPartitions.get(message);
-        if (known !== undefined) return known;
-        let partition: number;
-        const request = this.requestOf.get(message);
-        const unkeyed = (message.key === null || message.key === undefined) && (message.partition === null || message.partition === undefined);
-        if (stickyUnkeyed && unkeyed && request) {
-          partition = request.get(topic) ?? choose(args);
-          request.set(topic, partition);
-        } else {
-          partition = choose(args);
-        }
-        this.assignedPartitions.set(message, partition);
-        return partition;
-      };
-    };
+/** Resolves a send whose messages were all written; rejects it otherwise, with the reports of those that were. */
+function settle(send: PendingSend, results: Outcome[]): void {
+  const reports: Array<DeliveryReport | undefined> = [];
+  let failure: KafkaOperationError | undefined;
+  for (let i = 0; i < send.messages.length; i++) {
+    const result = results[i];
+    if (result && 'report' in result) reports.push(result.report);
+    else {
+      reports.push(undefined);
+      failure ??= result?.error ?? new KafkaOperationError('fatal', `no outcome for message ${i} of a send to ${send.topic}`);
+    }
   }
-}
-
-function estimateBytes(message: Message): number {
-  return RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value) + headerBytes(message.headers);
-}
-
-function headerBytes(headers: IHeaders | undefined): number {
-  let total = 0;
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const values = Array.isArray(value) ? value : [value];
-    for (const v of values) total += Buffer.byteLength(name) + byteLength(v);
-  }
-  return total;
-}
-
-function byteLength(value: Buffer | string | null | undefined): number {
-  if (value === null || value === undefined) return 0;
-  return Buffer.byteLength(value);
+  if (!failure) send.resolve(reports as DeliveryReport[]);
+  else if (reports.every((report) => report === undefined)) send.reject(failure);
+  else send.reject(new PartialDeliveryError(failure, reports));
 }

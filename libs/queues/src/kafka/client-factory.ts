@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel as KafkaLogLevel, type KafkaConfig, type LogEntry, type logCreator, type SASLOptions } from 'kafkajs';
 import type { Logger } from 'pino';
+import { registerCompressionCodecs } from './compression-codecs';
 import type { KafkaClientSettings } from './kafka-config';
 
 export interface KafkaClientOptions {
@@ -40,8 +41,9 @@ export function kafkaJsConfig(settings: KafkaClientSettings, options: KafkaClien
   return { ...config, ...options.overrides };
 }
 
-/** A kafkajs client for one cluster. */
+/** A kafkajs client for one cluster, with every compression codec registered (see `registerCompressionCodecs`). */
 export function createKafkaClient(settings: KafkaClientSettings, options: KafkaClientOptions = {}): Kafka {
+  registerCompressionCodecs();
   return new Kafka(kafkaJsConfig(settings, options));
 }
 

@@ -1,4 +1,4 @@
-import { KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
+import { Kafka, KafkaJSConnectionError, KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } from 'kafkajs';
 import { classifyKafkaError } from './error-classification';
 
 const protocolError = (type: string, retriable: boolean) =>
@@ -22,6 +22,7 @@ describe('classifyKafkaError', () => {
     ['NOT_ENOUGH_REPLICAS', true, 'broker-unavailable'],
     ['CONCURRENT_TRANSACTIONS', true, 'retriable'],
     ['INVALID_REQUIRED_ACKS', false, 'fatal'],
+    ['UNKNOWN_TOPIC_OR_PARTITION', true, 'unknown-topic'],
   ] as const)('classifies %s as %s', (type, retriable, kind) => {
     expect(classifyKafkaError(protocolError(type, retriable))).toBe(kind);
   });
@@ -31,5 +32,13 @@ describe('classifyKafkaError', () => {
     expect(classifyKafkaError(sasl)).toBe('auth');
     expect(classifyKafkaError(new Error('boom'))).toBe('fatal');
     expect(classifyKafkaError('not even an error')).toBe('fatal');
+  });
+
+  it('calls a send after disconnect() fatal, not retriable: retrying it can never succeed', async () => {
+    // A producer that never connected is disconnected: kafkajs refuses the send before any I/O.
+    const producer = new Kafka({ clientId: 'never-connected', brokers: ['127.0.0.1:1'] }).producer();
+    const error = await producer.send({ topic: 't', messages: [{ value: 'x' }] }).catch((e: unknown) => e);
+    expect((error as { retriable?: boolean }).retriable).toBe(true);
+    expect(classifyKafkaError(error)).toBe('fatal');
   });
 });

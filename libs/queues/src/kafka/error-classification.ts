@@ -11,6 +11,13 @@ const AUTH_TYPES = new Set([
   'ILLEGAL_SASL_STATE',
 ]);
 const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+const UNKNOWN_TOPIC_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION']);
+/**
+ * The error kafkajs raises for a send on a producer after `disconnect()`.
+ * It carries no type or code and is flagged retriable, yet retrying can
+ * never succeed; its message is kafkajs's own constant, matched whole.
+ */
+const PRODUCER_DISCONNECTED_MESSAGE = 'The producer is disconnected';
 /** Broker-side conditions under which the cluster cannot take a write with acks=all right now. */
 const UNAVAILABLE_TYPES = new Set([
   'LEADER_NOT_AVAILABLE',
@@ -34,6 +41,7 @@ const UNAVAILABLE_NAMES = new Set([
 
 interface KafkaJsErrorShape {
   name?: string;
+  message?: string;
   type?: string;
   retriable?: boolean;
   cause?: unknown;
@@ -52,6 +60,8 @@ export function classifyKafkaError(error: unknown): KafkaErrorKind {
   const names = chain.map((e) => e.name);
   if (names.includes('KafkaJSSASLAuthenticationError') || types.some((t) => AUTH_TYPES.has(t))) return 'auth';
   if (types.some((t) => TOO_LARGE_TYPES.has(t))) return 'message-too-large';
+  if (chain.some((e) => e.name === 'KafkaJSError' && e.message === PRODUCER_DISCONNECTED_MESSAGE)) return 'fatal';
+  if (types.some((t) => UNKNOWN_TOPIC_TYPES.has(t))) return 'unknown-topic';
   if (names.some((n) => n !== undefined && UNAVAILABLE_NAMES.has(n)) || types.some((t) => UNAVAILABLE_TYPES.has(t))) {
     return 'broker-unavailable';
   }
