@@ -32,23 +32,31 @@ function isBoolean(value: string): boolean {
 }
 
 /**
- * Reads the query of `objects.list`. Every parameter is either honoured or refused with
- * 400: one silently ignored (`versions=true`, `fields`, a misspelt `startAfter`) would give
- * a listing that looks right and is not.
+ * Refuses with 400 every parameter of a list call that is neither in `honoured` nor neutral:
+ * one silently ignored (`versions=true`, `fields`, a misspelt `startAfter`) would give a
+ * listing that looks right and is not.
  */
-export function parseListQuery(query: URLSearchParams): ListOptions {
+export function assertListParams(query: URLSearchParams, operation: string, honoured: ReadonlySet<string>): void {
   for (const [param, value] of query) {
-    if (LISTING_PARAMS.has(param)) continue;
+    if (honoured.has(param)) continue;
     const allowed = NEUTRAL_PARAMS[param];
-    if (!allowed) throw badRequest(`The GCS emulator does not implement the objects.list parameter ${param}`);
-    if (!allowed(value)) {
-      throw badRequest(`The GCS emulator does not implement objects.list with ${param}=${value}`);
-    }
+    if (!allowed) throw badRequest(`The GCS emulator does not implement the ${operation} parameter ${param}`);
+    if (!allowed(value)) throw badRequest(`The GCS emulator does not implement ${operation} with ${param}=${value}`);
   }
+}
+
+export function readMaxResults(query: URLSearchParams): number | undefined {
+  const maxResults = query.get('maxResults');
+  if (maxResults === null) return undefined;
+  if (!/^\d+$/.test(maxResults)) throw badRequest(`Invalid maxResults: ${maxResults}`);
+  return Number(maxResults);
+}
+
+/** Reads the query of `objects.list`; see `assertListParams`. */
+export function parseListQuery(query: URLSearchParams): ListOptions {
+  assertListParams(query, 'objects.list', LISTING_PARAMS);
   const text = (param: string): string | undefined => query.get(param) ?? undefined;
 
-  const maxResults = text('maxResults');
-  if (maxResults !== undefined && !/^\d+$/.test(maxResults)) throw badRequest(`Invalid maxResults: ${maxResults}`);
   const includeTrailingDelimiter = text('includeTrailingDelimiter');
   if (includeTrailingDelimiter !== undefined && !isBoolean(includeTrailingDelimiter)) {
     throw badRequest(`Invalid includeTrailingDelimiter: ${includeTrailingDelimiter} (expected true or false)`);
@@ -60,7 +68,7 @@ export function parseListQuery(query: URLSearchParams): ListOptions {
   return {
     prefix: text('prefix'),
     delimiter: text('delimiter'),
-    maxResults: maxResults === undefined ? undefined : Number(maxResults),
+    maxResults: readMaxResults(query),
     pageToken: text('pageToken'),
     startOffset: text('startOffset'),
     endOffset: text('endOffset'),

@@ -2,7 +2,7 @@ import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'nod
 import { basename } from 'node:path';
 import { TEMP_SUFFIX, writeFileAtomic } from './atomic-file';
 import { assertValidBucketName, assertValidObjectName, DiskLayout } from './disk-layout';
-import { conflict, notFound } from './errors';
+import { badRequest, conflict, notFound } from './errors';
 import { KeyedMutex } from './keyed-mutex';
 import { compareObjectNames, listPage, type ListOptions } from './list-pagination';
 import { applyPatch, pickAttributes, type ObjectAttributes, type ObjectAttributesPatch } from './object-attributes';
@@ -32,6 +32,8 @@ interface BucketEntry {
   objects: Map<string, StoredObject>;
   /** Names in list order; rebuilt lazily after a change. */
   sortedNames?: string[];
+  /** Commits under way: the bucket is not empty while one may still add an object. */
+  commitsRunning: number;
 }
 
 const isMissingFile = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
@@ -61,7 +63,7 @@ export class ObjectStore {
     if (this.buckets.has(name)) throw conflict(`Bucket ${name} already exists`);
     const bucket: StoredBucket = { name, timeCreated: new Date().toISOString() };
     // Claimed before any I/O so a concurrent create of the same name sees the conflict.
-    this.buckets.set(name, { bucket, objects: new Map() });
+    this.buckets.set(name, { bucket, objects: new Map(), commitsRunning: 0 });
     try {
       await mkdir(this.layout.objectsDir(name), { recursive: true });
       await writeFileAtomic(this.layout.bucketFile(name), JSON.stringify(bucket));
@@ -70,6 +72,29 @@ export class ObjectStore {
       throw error;
     }
     return bucket;
+  }
+
+  /** Every bucket name, in list order. */
+  listBucketNames(): string[] {
+    return [...this.buckets.keys()].sort(compareObjectNames);
+  }
+
+  /**
+   * Removes an empty bucket. 409 while it holds an object or a commit into it is under
+   * way. Buckets have only metageneration conditions (always 1 here).
+   */
+  async deleteBucket(name: string, preconditions: Preconditions): Promise<void> {
+    const entry = this.bucketEntry(name);
+    if (preconditions.ifGenerationMatch !== undefined || preconditions.ifGenerationNotMatch !== undefined) {
+      throw badRequest('Buckets have no generation; use ifMetagenerationMatch or ifMetagenerationNotMatch');
+    }
+    assertPreconditions(preconditions, { generation: '0', metageneration: '1' });
+    if (entry.objects.size > 0 || entry.commitsRunning > 0) {
+      throw conflict('The bucket you tried to delete is not empty.');
+    }
+    // Unlisted first, so that no request finds it while its directory goes away.
+    this.buckets.delete(name);
+    await rm(this.layout.bucketDir(name), { recursive: true, force: true });
   }
 
   hasBucket(name: string): boolean {
@@ -111,26 +136,31 @@ export class ObjectStore {
     try {
       assertValidObjectName(upload.name);
       const entry = this.bucketEntry(upload.bucket);
-      return await this.objectLocks.runExclusive(this.lockKey(upload.bucket, upload.name), async () => {
-        const previous = entry.objects.get(upload.name);
-        assertPreconditions(upload.preconditions, previous);
-        const now = new Date().toISOString();
-        const object: StoredObject = {
-          ...upload.attributes,
-          ...upload.hashes,
-          bucket: upload.bucket,
-          name: upload.name,
-          generation: this.nextGeneration(),
-          metageneration: '1',
-          size: upload.size,
-          timeCreated: now,
-          updated: now,
-        };
-        await rename(upload.stagedPath, this.layout.objectData(object.bucket, object.name, object.generation));
-        await this.publish(entry, object);
-        if (previous) await this.removeData(previous);
-        return object;
-      });
+      entry.commitsRunning += 1;
+      try {
+        return await this.objectLocks.runExclusive(this.lockKey(upload.bucket, upload.name), async () => {
+          const previous = entry.objects.get(upload.name);
+          assertPreconditions(upload.preconditions, previous);
+          const now = new Date().toISOString();
+          const object: StoredObject = {
+            ...upload.attributes,
+            ...upload.hashes,
+            bucket: upload.bucket,
+            name: upload.name,
+            generation: this.nextGeneration(),
+            metageneration: '1',
+            size: upload.size,
+            timeCreated: now,
+            updated: now,
+          };
+          await rename(upload.stagedPath, this.layout.objectData(object.bucket, object.name, object.generation));
+          await this.publish(entry, object);
+          if (previous) await this.removeData(previous);
+          return object;
+        });
+      } finally {
+        entry.commitsRunning -= 1;
+      }
     } finally {
       await rm(upload.stagedPath, { force: true });
     }
@@ -228,7 +258,7 @@ export class ObjectStore {
   }
 
   private async loadBucket(bucket: StoredBucket): Promise<void> {
-    const entry: BucketEntry = { bucket, objects: new Map() };
+    const entry: BucketEntry = { bucket, objects: new Map(), commitsRunning: 0 };
     this.buckets.set(bucket.name, entry);
     const dir = this.layout.objectsDir(bucket.name);
     await mkdir(dir, { recursive: true });

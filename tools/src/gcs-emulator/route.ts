@@ -4,6 +4,8 @@ import { badRequest } from './errors';
 export const ROUTE_KINDS = [
   'buckets.get',
   'buckets.insert',
+  'buckets.list',
+  'buckets.delete',
   'objects.get',
   'objects.download',
   'objects.list',
@@ -27,6 +29,8 @@ interface ObjectScope {
 interface RouteParams {
   'buckets.insert': object;
   'buckets.get': { bucket: string };
+  'buckets.list': object;
+  'buckets.delete': { bucket: string };
   'objects.list': { bucket: string };
   'objects.get': ObjectScope;
   'objects.download': ObjectScope;
@@ -119,8 +123,14 @@ function matchDownloadRoute(method: string, path: ApiPath | undefined, query: UR
 function matchJsonApiRoute(method: string, path: ApiPath | undefined, query: URLSearchParams): Route | undefined {
   if (!path || path.rest.length > 0) return undefined;
   const { bucket, collection, object } = path;
-  if (bucket === undefined) return method === 'POST' ? { kind: 'buckets.insert', query } : undefined;
-  if (collection === undefined) return method === 'GET' ? { kind: 'buckets.get', bucket, query } : undefined;
+  if (bucket === undefined) {
+    if (method === 'GET') return { kind: 'buckets.list', query };
+    return method === 'POST' ? { kind: 'buckets.insert', query } : undefined;
+  }
+  if (collection === undefined) {
+    if (method === 'DELETE') return { kind: 'buckets.delete', bucket, query };
+    return method === 'GET' ? { kind: 'buckets.get', bucket, query } : undefined;
+  }
   if (collection !== 'o') return undefined;
   if (object === undefined) return method === 'GET' ? { kind: 'objects.list', bucket, query } : undefined;
   switch (method) {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { getBucket, insertBucket } from './bucket-handlers';
+import { deleteBucket, getBucket, insertBucket, listBuckets } from './bucket-handlers';
 import { downloadObject } from './download-handler';
 import { GcsApiError, injectedFailure, notFound } from './errors';
 import { handleFaultControl } from './fault-control-endpoint';
@@ -63,6 +63,10 @@ async function serve(
       return getBucket(ctx, route);
     case 'buckets.insert':
       return insertBucket(ctx);
+    case 'buckets.list':
+      return listBuckets(ctx, route);
+    case 'buckets.delete':
+      return deleteBucket(ctx, route);
     case 'objects.get':
       return getObjectMetadata(ctx, route);
     case 'objects.download':
