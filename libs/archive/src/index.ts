@@ -1,0 +1,2 @@
+// Public API of @eventpath/archive. Nothing is exported yet.
+export {};

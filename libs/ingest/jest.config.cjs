@@ -1,0 +1,8 @@
+module.exports = {
+  displayName: 'ingest',
+  preset: '../../jest.preset.js',
+  rootDir: __dirname,
+  testTimeout: 60000,
+  // Until the lib's first spec lands.
+  passWithNoTests: true,
+};

@@ -1,0 +1,2 @@
+// Public API of @eventpath/ingest. Nothing is exported yet.
+export {};

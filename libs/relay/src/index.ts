@@ -1,0 +1,2 @@
+// Public API of @eventpath/relay. Nothing is exported yet.
+export {};
