@@ -89,6 +89,45 @@ export function parsePatch(json: unknown): ObjectAttributesPatch {
   return parseWith(patchSchema, json, 'object patch');
 }
 
+/** Fields of an object resource the server sets: an update body may carry them (a resource it was sent). */
+const SERVER_FIELDS = new Set([
+  'kind',
+  'id',
+  'selfLink',
+  'mediaLink',
+  'name',
+  'bucket',
+  'generation',
+  'metageneration',
+  'size',
+  'md5Hash',
+  'crc32c',
+  'etag',
+  'timeCreated',
+  'updated',
+  'timeStorageClassUpdated',
+  'storageClass',
+]);
+const WRITABLE_FIELDS = new Set<string>([...HEADER_FIELDS, 'metadata']);
+
+/**
+ * Reads an `objects.update` body: the writable metadata that replaces the object's, with
+ * whatever the body leaves out cleared. Server-set fields are ignored, so a resource the
+ * emulator answered can be sent back; a field the emulator does not keep (holds, ACLs,
+ * retention, customTime …) is refused with 400 rather than dropped.
+ */
+export function parseUpdate(json: unknown): ObjectAttributes {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw badRequest('objects.update needs the object resource as a JSON object');
+  }
+  const unsupported = Object.keys(json).filter((key) => !SERVER_FIELDS.has(key) && !WRITABLE_FIELDS.has(key));
+  if (unsupported.length > 0) {
+    throw badRequest(`The GCS emulator does not implement the object fields ${unsupported.join(', ')}`);
+  }
+  const writable = Object.fromEntries(Object.entries(json).filter(([key]) => WRITABLE_FIELDS.has(key)));
+  return applyPatch({ contentType: DEFAULT_CONTENT_TYPE }, parsePatch(writable));
+}
+
 /** PATCH semantics: absent fields are kept, `null` removes, custom metadata is merged key by key. */
 export function applyPatch(current: ObjectAttributes, patch: ObjectAttributesPatch): ObjectAttributes {
   const next: ObjectAttributes = { ...current };

@@ -1,7 +1,7 @@
-import { notFound } from './errors';
+import { GcsApiError, notFound } from './errors';
 import { sendEmpty, sendJson } from './http-responses';
 import { parseListQuery } from './list-query';
-import { parsePatch } from './object-attributes';
+import { applyPatch, parsePatch, parseUpdate, type ObjectAttributes } from './object-attributes';
 import { assertReadPreconditions, readPreconditions } from './preconditions';
 import { readJsonBody } from './request-body';
 import type { RequestContext } from './request-context';
@@ -26,10 +26,41 @@ export async function getObjectMetadata(ctx: RequestContext, route: RouteOf<'obj
   sendJson(ctx.res, 200, objectResource(object, ctx.origin));
 }
 
+/** PATCH: absent fields are kept, `null` removes, custom metadata is merged key by key. */
 export async function patchObject(ctx: RequestContext, route: RouteOf<'objects.patch'>): Promise<void> {
   const patch = parsePatch(await readJsonBody(ctx.body));
-  const object = await ctx.store.patch(route.bucket, route.object, patch, readPreconditions(route.query));
+  await changeMetadata(ctx, route, (current) => applyPatch(current, patch));
+}
+
+/** PUT (`objects.update`): the body's writable metadata replaces the object's; absent fields are cleared. */
+export async function updateObject(ctx: RequestContext, route: RouteOf<'objects.update'>): Promise<void> {
+  const attributes = parseUpdate(await readJsonBody(ctx.body));
+  await changeMetadata(ctx, route, () => attributes);
+}
+
+async function changeMetadata(
+  ctx: RequestContext,
+  route: RouteOf<'objects.patch' | 'objects.update'>,
+  change: (current: ObjectAttributes) => ObjectAttributes,
+): Promise<void> {
+  const object = await ctx.store.updateMetadata(route.bucket, route.object, readPreconditions(route.query), change);
   sendJson(ctx.res, 200, objectResource(object, ctx.origin));
+}
+
+/** Copy, rewrite and compose are not emulated: a clear 501 rather than a 404 that looks like a missing object. */
+export async function notImplemented(
+  _ctx: RequestContext,
+  route: RouteOf<'objects.copy' | 'objects.rewrite' | 'objects.compose'>,
+): Promise<void> {
+  const operation = { 'objects.copy': 'copyTo', 'objects.rewrite': 'rewriteTo', 'objects.compose': 'compose' }[
+    route.kind
+  ];
+  throw new GcsApiError(
+    501,
+    'notImplemented',
+    `${route.kind} (${operation}) is not implemented by the GCS emulator (tools/src/gcs-emulator): ` +
+      'download the source objects and upload the result instead',
+  );
 }
 
 export async function deleteObject(ctx: RequestContext, route: RouteOf<'objects.delete'>): Promise<void> {

@@ -5,7 +5,7 @@ import { assertValidBucketName, assertValidObjectName, DiskLayout } from './disk
 import { badRequest, conflict, notFound } from './errors';
 import { KeyedMutex } from './keyed-mutex';
 import { compareObjectNames, listPage, type ListOptions } from './list-pagination';
-import { applyPatch, pickAttributes, type ObjectAttributes, type ObjectAttributesPatch } from './object-attributes';
+import { pickAttributes, type ObjectAttributes } from './object-attributes';
 import type { ObjectHashes } from './object-hash';
 import { assertPreconditions, type Preconditions } from './preconditions';
 import type { StoredBucket, StoredObject } from './resources';
@@ -166,18 +166,22 @@ export class ObjectStore {
     }
   }
 
-  async patch(
+  /**
+   * Changes the metadata of the live object (patch or update): `change` maps its writable
+   * attributes to the new ones; the data, generation and hashes stay, the metageneration grows.
+   */
+  async updateMetadata(
     bucket: string,
     name: string,
-    patch: ObjectAttributesPatch,
     preconditions: Preconditions,
+    change: (current: ObjectAttributes) => ObjectAttributes,
   ): Promise<StoredObject> {
     const entry = this.bucketEntry(bucket);
     return this.objectLocks.runExclusive(this.lockKey(bucket, name), async () => {
       const current = this.getObject(bucket, name);
       assertPreconditions(preconditions, current);
       const object: StoredObject = {
-        ...applyPatch(pickAttributes(current), patch),
+        ...change(pickAttributes(current)),
         bucket,
         name,
         generation: current.generation,

@@ -10,7 +10,11 @@ export const ROUTE_KINDS = [
   'objects.download',
   'objects.list',
   'objects.patch',
+  'objects.update',
   'objects.delete',
+  'objects.copy',
+  'objects.rewrite',
+  'objects.compose',
   'objects.insert.multipart',
   'objects.insert.resumable',
   'objects.insert.media',
@@ -35,6 +39,12 @@ interface RouteParams {
   'objects.get': ObjectScope;
   'objects.download': ObjectScope;
   'objects.patch': ObjectScope;
+  'objects.update': ObjectScope;
+  /** Source object; the destination is not parsed, since these answer 501. */
+  'objects.copy': ObjectScope;
+  'objects.rewrite': ObjectScope;
+  /** The destination object. */
+  'objects.compose': ObjectScope;
   'objects.delete': ObjectScope;
   'objects.insert.multipart': { bucket: string };
   'objects.insert.resumable': { bucket: string };
@@ -121,8 +131,13 @@ function matchDownloadRoute(method: string, path: ApiPath | undefined, query: UR
 }
 
 function matchJsonApiRoute(method: string, path: ApiPath | undefined, query: URLSearchParams): Route | undefined {
-  if (!path || path.rest.length > 0) return undefined;
-  const { bucket, collection, object } = path;
+  if (!path) return undefined;
+  const { bucket, collection, object, rest } = path;
+  if (rest.length > 0) {
+    return bucket !== undefined && collection === 'o' && object !== undefined && method === 'POST'
+      ? matchObjectAction(bucket, object, rest, query)
+      : undefined;
+  }
   if (bucket === undefined) {
     if (method === 'GET') return { kind: 'buckets.list', query };
     return method === 'POST' ? { kind: 'buckets.insert', query } : undefined;
@@ -140,11 +155,23 @@ function matchJsonApiRoute(method: string, path: ApiPath | undefined, query: URL
         : { kind: 'objects.get', bucket, object, query };
     case 'PATCH':
       return { kind: 'objects.patch', bucket, object, query };
+    case 'PUT':
+      return { kind: 'objects.update', bucket, object, query };
     case 'DELETE':
       return { kind: 'objects.delete', bucket, object, query };
     default:
       return undefined;
   }
+}
+
+/** `…/o/{o}/copyTo/b/{b2}/o/{o2}`, `…/o/{o}/rewriteTo/b/{b2}/o/{o2}`, `…/o/{o}/compose`. */
+function matchObjectAction(bucket: string, object: string, rest: string[], query: URLSearchParams): Route | undefined {
+  const [action, b, destinationBucket, o, destinationObject, ...more] = rest;
+  if (action === 'compose' && rest.length === 1) return { kind: 'objects.compose', bucket, object, query };
+  const toObject = b === 'b' && destinationBucket && o === 'o' && destinationObject && more.length === 0;
+  if (action === 'copyTo' && toObject) return { kind: 'objects.copy', bucket, object, query };
+  if (action === 'rewriteTo' && toObject) return { kind: 'objects.rewrite', bucket, object, query };
+  return undefined;
 }
 
 function decodeSegment(segment: string): string {

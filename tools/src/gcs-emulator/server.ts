@@ -8,7 +8,14 @@ import { parseUploadContentRange } from './http-ranges';
 import { sendError, sendJson } from './http-responses';
 import { mediaUpload } from './media-upload-handler';
 import { multipartUpload } from './multipart-upload-handler';
-import { deleteObject, getObjectMetadata, listObjects, patchObject } from './object-handlers';
+import {
+  deleteObject,
+  getObjectMetadata,
+  listObjects,
+  notImplemented,
+  patchObject,
+  updateObject,
+} from './object-handlers';
 import { captureRequestBody, ConnectionCutError, discardBody } from './request-body';
 import type { EmulatorServices, RequestContext } from './request-context';
 import { cancelUpload, initiateResumableUpload, putUploadData } from './resumable-upload-handlers';
@@ -75,6 +82,12 @@ async function serve(
       return listObjects(ctx, route);
     case 'objects.patch':
       return patchObject(ctx, route);
+    case 'objects.update':
+      return updateObject(ctx, route);
+    case 'objects.copy':
+    case 'objects.rewrite':
+    case 'objects.compose':
+      return notImplemented(ctx, route);
     case 'objects.delete':
       return deleteObject(ctx, route);
     case 'objects.insert.multipart':
