@@ -1,31 +1,35 @@
-import { devKafkaClientConfig, devKafkaConsumerConfig, devKafkaProducerConfig, startDevKafka, type DevKafka } from '@eventpath/dev-infra';
+import { eventually, useTestKafka, type TestKafka } from '@eventpath/dev-infra';
 import { Kafka, type Admin } from 'kafkajs';
-import { eventually } from '@eventpath/dev-infra';
-import { sleep } from '../test-support/async-helpers';
 import { KafkaOperationError } from '../errors';
 import { AtLeastOnceConsumer, type TopicPartitions } from './at-least-once-consumer';
 
 describe('AtLeastOnceConsumer', () => {
-  let broker: DevKafka;
+  let testKafka: TestKafka;
   let kafka: Kafka;
   let admin: Admin;
+  let topics: { prefix: string; paused: string; crashing: string };
   let group = 0;
   const freshGroup = () => `at-least-once-${Date.now()}-${++group}`;
 
   beforeAll(async () => {
-    broker = await startDevKafka({ topics: ['prefix:1', 'paused:2', 'crashing:1'] });
-    kafka = new Kafka(devKafkaClientConfig(broker.brokers, 'consumer-tests'));
+    testKafka = await useTestKafka();
+    topics = {
+      prefix: await testKafka.createUniqueTopic('prefix', 1),
+      paused: await testKafka.createUniqueTopic('paused', 2),
+      crashing: await testKafka.createUniqueTopic('crashing', 1),
+    };
+    kafka = new Kafka(testKafka.clientConfig('consumer-tests'));
     admin = kafka.admin();
     await admin.connect();
-    const producer = kafka.producer(devKafkaProducerConfig());
+    const producer = kafka.producer(testKafka.producerConfig());
     await producer.connect();
-    await producer.send({ topic: 'prefix', messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })) });
-    await producer.send({ topic: 'crashing', messages: [{ value: 'poison' }] });
+    await producer.send({ topic: topics.prefix, messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })) });
+    await producer.send({ topic: topics.crashing, messages: [{ value: 'poison' }] });
     await producer.disconnect();
   });
   afterAll(async () => {
-    await admin.disconnect();
-    await broker.stop();
+    await admin?.disconnect();
+    await testKafka?.release();
   });
 
   async function committed(groupId: string, topic: string): Promise<string[]> {
@@ -38,24 +42,34 @@ describe('AtLeastOnceConsumer', () => {
     const marks = new Map<string, () => void>();
     const consumer = new AtLeastOnceConsumer(
       kafka,
-      { groupId, topics: ['prefix'], fromBeginning: true, commitIntervalMs: 100, consumerConfig: devKafkaConsumerConfig(groupId) },
+      {
+        groupId,
+        topics: [topics.prefix],
+        fromBeginning: true,
+        commitIntervalMs: 100,
+        consumerConfig: testKafka.consumerConfig(groupId),
+      },
       async (batch) => {
         for (const message of batch.messages) marks.set(message.offset, () => batch.markDone(message.offset));
       },
     );
     await consumer.start();
     try {
-      await eventually(() => marks.size === 10, 15_000, 'all 10 messages delivered');
+      await eventually(() => marks.size === 10, 30_000, 'all 10 messages delivered');
       for (const offset of ['9', '0', '2', '1', '5', '4', '7', '8']) marks.get(offset)?.();
-      await eventually(async () => (await committed(groupId, 'prefix'))[0] === '3', 5000, 'commit of offset 3');
-      // Several commit intervals later it still has not moved past the gap at 3.
-      await sleep(400);
-      expect(await committed(groupId, 'prefix')).toEqual(['3']);
+      await eventually(async () => (await committed(groupId, topics.prefix))[0] === '3', 10_000, 'commit of offset 3');
+      // Commits made now, with 3 still pending, do not move past the gap.
+      for (let i = 0; i < 3; i++) {
+        await consumer.commit();
+        expect(await committed(groupId, topics.prefix)).toEqual(['3']);
+      }
 
       marks.get('3')?.();
-      await eventually(async () => (await committed(groupId, 'prefix'))[0] === '6', 5000, 'commit of offset 6');
+      await consumer.commit();
+      expect(await committed(groupId, topics.prefix)).toEqual(['6']);
       marks.get('6')?.();
-      await eventually(async () => (await committed(groupId, 'prefix'))[0] === '10', 5000, 'commit of offset 10');
+      await consumer.commit();
+      expect(await committed(groupId, topics.prefix)).toEqual(['10']);
     } finally {
       await consumer.stop();
     }
@@ -70,9 +84,9 @@ describe('AtLeastOnceConsumer', () => {
       kafka,
       {
         groupId,
-        topics: ['paused'],
+        topics: [topics.paused],
         commitIntervalMs: 100,
-        consumerConfig: devKafkaConsumerConfig(groupId),
+        consumerConfig: testKafka.consumerConfig(groupId),
         onPartitionsAssigned: (assignment) => void assigned.push(assignment),
         onPartitionsRevoked: (assignment) => void revoked.push(assignment),
       },
@@ -84,25 +98,32 @@ describe('AtLeastOnceConsumer', () => {
       },
     );
     await consumer.start();
-    const producer = kafka.producer(devKafkaProducerConfig());
+    const producer = kafka.producer(testKafka.producerConfig());
     await producer.connect();
     try {
-      await eventually(() => assigned.length === 1, 15_000, 'the assignment');
-      expect(assigned[0]).toEqual([{ topic: 'paused', partitions: [0, 1] }]);
+      await eventually(() => assigned.length === 1, 30_000, 'the assignment');
+      expect(assigned[0]).toEqual([{ topic: topics.paused, partitions: [0, 1] }]);
 
-      consumer.pause([{ topic: 'paused', partitions: [0] }]);
-      await producer.send({ topic: 'paused', messages: [{ value: 'p0-a', partition: 0 }, { value: 'p1-a', partition: 1 }] });
-      await eventually(() => delivered.some((d) => d.value === 'p1-a'), 5000, 'the message on partition 1');
-      await sleep(500);
+      consumer.pause([{ topic: topics.paused, partitions: [0] }]);
+      await producer.send({ topic: topics.paused, messages: [{ value: 'p0-a', partition: 0 }, { value: 'p1-a', partition: 1 }] });
+      // Both partitions are fetched from the same broker in the same requests:
+      // several later deliveries of partition 1, each produced after the
+      // previous one arrived, mean partition 0 was fetched past and held back.
+      await eventually(() => delivered.some((d) => d.value === 'p1-a'), 10_000, 'the message on partition 1');
+      for (const value of ['p1-b', 'p1-c', 'p1-d']) {
+        await producer.send({ topic: topics.paused, messages: [{ value, partition: 1 }, { value: `p0-${value}`, partition: 0 }] });
+        await eventually(() => delivered.some((d) => d.value === value), 10_000, `${value} on partition 1`);
+      }
       expect(delivered.filter((d) => d.partition === 0)).toEqual([]);
 
-      consumer.resume([{ topic: 'paused', partitions: [0] }]);
-      await eventually(() => delivered.some((d) => d.value === 'p0-a'), 5000, 'the message on partition 0 after resume');
+      consumer.resume([{ topic: topics.paused, partitions: [0] }]);
+      await eventually(() => delivered.filter((d) => d.partition === 0).length === 4, 10_000, 'the messages on partition 0 after resume');
+      expect(delivered.filter((d) => d.partition === 0).map((d) => d.value)).toEqual(['p0-a', 'p0-p1-b', 'p0-p1-c', 'p0-p1-d']);
     } finally {
       await producer.disconnect();
       await consumer.stop();
     }
-    expect(revoked).toEqual([[{ topic: 'paused', partitions: [0, 1] }]]);
+    expect(revoked).toEqual([[{ topic: topics.paused, partitions: [0, 1] }]]);
   });
 
   it('rejects `closed` with the classified error when kafkajs gives up instead of restarting', async () => {
@@ -111,9 +132,9 @@ describe('AtLeastOnceConsumer', () => {
       kafka,
       {
         groupId,
-        topics: ['crashing'],
+        topics: [topics.crashing],
         fromBeginning: true,
-        consumerConfig: devKafkaConsumerConfig(groupId, { retry: { retries: 0, restartOnFailure: async () => false } }),
+        consumerConfig: testKafka.consumerConfig(groupId, { retry: { retries: 0, restartOnFailure: async () => false } }),
       },
       async () => {
         throw new Error('cannot handle this batch');
@@ -126,6 +147,6 @@ describe('AtLeastOnceConsumer', () => {
     );
     expect(outcome).toBeInstanceOf(KafkaOperationError);
     expect((outcome as Error).message).toMatch(/cannot handle this batch/);
-    expect(await committed(groupId, 'crashing')).toEqual(['-1']);
+    expect(await committed(groupId, topics.crashing)).toEqual(['-1']);
   });
 });

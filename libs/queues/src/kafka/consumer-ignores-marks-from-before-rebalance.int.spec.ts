@@ -1,34 +1,35 @@
-import { devKafkaClientConfig, devKafkaConsumerConfig, devKafkaProducerConfig, startDevKafka, type DevKafka } from '@eventpath/dev-infra';
+import { eventually, useTestKafka, type TestKafka } from '@eventpath/dev-infra';
 import { Kafka, type Admin } from 'kafkajs';
-import { eventually } from '@eventpath/dev-infra';
 import { AtLeastOnceConsumer, type BatchHandler, type TopicPartitions } from './at-least-once-consumer';
 
 describe('AtLeastOnceConsumer across a rebalance', () => {
-  let broker: DevKafka;
+  let testKafka: TestKafka;
   let kafka: Kafka;
   let admin: Admin;
+  let topic: string;
   beforeAll(async () => {
-    broker = await startDevKafka({ topics: ['rebalanced:2'] });
-    kafka = new Kafka(devKafkaClientConfig(broker.brokers, 'rebalance-test'));
+    testKafka = await useTestKafka();
+    topic = await testKafka.createUniqueTopic('rebalanced', 2);
+    kafka = new Kafka(testKafka.clientConfig('rebalance-test'));
     admin = kafka.admin();
     await admin.connect();
-    const producer = kafka.producer(devKafkaProducerConfig());
+    const producer = kafka.producer(testKafka.producerConfig());
     await producer.connect();
     await producer.send({
-      topic: 'rebalanced',
+      topic,
       messages: [0, 1, 0, 1].map((partition, i) => ({ partition, value: `m${i}` })),
     });
     await producer.disconnect();
   });
   afterAll(async () => {
-    await admin.disconnect();
-    await broker.stop();
+    await admin?.disconnect();
+    await testKafka?.release();
   });
 
   it('ignores marks made for batches of the previous assignment; the new owners process and commit them again', async () => {
     const groupId = `rebalance-${Date.now()}`;
     const committed = async () => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: ['rebalanced'] });
+      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return offsets.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
     };
     const heldMarks: Array<() => void> = [];
@@ -51,10 +52,12 @@ describe('AtLeastOnceConsumer across a rebalance', () => {
     };
     const options = (extra: object) => ({
       groupId,
-      topics: ['rebalanced'],
+      topics: [topic],
       fromBeginning: true,
       commitIntervalMs: 100,
-      consumerConfig: devKafkaConsumerConfig(groupId),
+      // On real Kafka, kafkajs's default round-robin assigner; the dev broker's
+      // settings bring their own (see testKafkaSettings).
+      consumerConfig: testKafka.consumerConfig(groupId),
       ...extra,
     });
     const first = new AtLeastOnceConsumer(kafka, options({ onPartitionsRevoked: (a: TopicPartitions[]) => void revokedFromFirst.push(a) }), holdFirstDelivery);
@@ -64,7 +67,7 @@ describe('AtLeastOnceConsumer across a rebalance', () => {
       await eventually(() => heldMarks.length === 4, 15_000, 'all four messages at the first member');
       await second.start();
       await eventually(() => revokedFromFirst.length === 1 && assignedToSecond.length === 1, 30_000, 'the rebalance');
-      expect(revokedFromFirst[0]).toEqual([{ topic: 'rebalanced', partitions: [0, 1] }]);
+      expect(revokedFromFirst[0]).toEqual([{ topic, partitions: [0, 1] }]);
       expect(assignedToSecond[0][0].partitions).toHaveLength(1);
 
       // Both partitions start again from the beginning at their new owners, which commit them.
