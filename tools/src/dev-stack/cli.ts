@@ -1,11 +1,13 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { outageDrill, type StackKafkaKind } from './stack-kafka';
 import { startDevStack } from './start-dev-stack';
 
 const program = new Command()
   .name('dev-stack')
-  .description('Starts the local infrastructure: fronting and mainstream dev Kafka, Redis, GCS emulator')
+  .description('Starts the local infrastructure: fronting and mainstream Kafka, Redis, GCS emulator')
+  .addOption(new Option('--kafka <kind>', 'Kafka for both clusters: the dev broker, or Apache Kafka (needs Java)').choices(['dev', 'apache']).default('dev'))
   .option('--topic <name:partitions>', 'topic created in both Kafka clusters (repeatable)', collect, [])
   .option('--data <dir>', 'data directory (Redis AOF, emulated bucket)', 'tmp/dev-stack')
   .option('--bucket <name>', 'bucket created in the GCS emulator', 'eventpath-archive')
@@ -17,7 +19,7 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 async function main(): Promise<void> {
-  const opts = program.opts<{ topic: string[]; data: string; bucket: string; gcsPort: string }>();
+  const opts = program.opts<{ topic: string[]; data: string; bucket: string; gcsPort: string; kafka: StackKafkaKind }>();
   const dataDir = resolve(opts.data);
   await mkdir(dataDir, { recursive: true });
   const stack = await startDevStack({
@@ -25,13 +27,15 @@ async function main(): Promise<void> {
     dataDir,
     bucket: opts.bucket,
     gcsPort: Number(opts.gcsPort),
+    kafka: opts.kafka,
   });
   const lines = [
     'Local infrastructure is up. Point the apps at it with these variables:',
     ...Object.entries(stack.env).map(([key, value]) => `  export ${key}=${value}`),
     '',
-    `Fronting Kafka control:   printf 'down 1\\n' | nc 127.0.0.1 ${stack.fronting.controlPort}   (and 'up 1')`,
-    `Mainstream Kafka control: printf 'down 1\\n' | nc 127.0.0.1 ${stack.mainstream.controlPort}`,
+    `Kafka:                    ${opts.kafka === 'apache' ? 'Apache Kafka (one KRaft node per cluster)' : 'dev broker (librdkafka mock cluster; --kafka apache for Apache Kafka)'}`,
+    outageDrill('Fronting', stack.fronting),
+    outageDrill('Mainstream', stack.mainstream),
     `Inspect with kcat:        kcat -b ${stack.fronting.bootstrap} -L`,
     `Data directory:           ${dataDir}`,
     '',

@@ -4,16 +4,20 @@ import { Kafka, logLevel } from 'kafkajs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { canStartApacheKafka } from '../test-kafka';
+import type { StackKafkaKind } from './stack-kafka';
 import { startDevStack, type DevStack } from './start-dev-stack';
 
-describe('dev stack', () => {
+const kinds: StackKafkaKind[] = canStartApacheKafka() ? ['dev', 'apache'] : ['dev'];
+
+describe.each(kinds)('dev stack on %s Kafka', (kind) => {
   let stack: DevStack;
   let dataDir: string;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'dev-stack-'));
-    stack = await startDevStack({ topics: ['events:2'], dataDir, bucket: 'archive', gcsPort: 0 });
-  });
+    stack = await startDevStack({ topics: ['events:2'], dataDir, bucket: 'archive', gcsPort: 0, kafka: kind });
+  }, 180_000);
   afterAll(async () => {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -37,7 +41,9 @@ describe('dev stack', () => {
   });
 
   it('keeps the two Kafka clusters independent', async () => {
-    await stack.fronting.down(1);
+    const fronting = stack.fronting;
+    if (fronting.kind === 'dev') await fronting.cluster.down(1);
+    else await fronting.cluster.kill(1);
     try {
       const kafka = new Kafka({ brokers: stack.env.MAINSTREAM_KAFKA_BROKERS.split(','), logLevel: logLevel.NOTHING });
       const producer = kafka.producer();
@@ -45,7 +51,8 @@ describe('dev stack', () => {
       await expect(producer.send({ topic: 'events', messages: [{ value: 'x' }] })).resolves.toHaveLength(1);
       await producer.disconnect();
     } finally {
-      await stack.fronting.up(1);
+      if (fronting.kind === 'dev') await fronting.cluster.up(1);
+      else await fronting.cluster.restart(1);
     }
-  });
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { startDevKafka, type DevKafka } from '../dev-kafka';
 import { startGcsEmulator, type GcsEmulator } from '../gcs-emulator';
 import { startRedis, type DevRedis } from '../redis';
+import { startStackKafka, type StackKafka, type StackKafkaKind } from './stack-kafka';
 
 export interface DevStackOptions {
   /** Topics created in both Kafka clusters, as `name:partitions`. */
@@ -12,11 +12,13 @@ export interface DevStackOptions {
   bucket: string;
   /** Fixed GCS emulator port; a free one if 0. */
   gcsPort: number;
+  /** The dev broker (default, no Java needed) or Apache Kafka for both clusters. */
+  kafka?: StackKafkaKind;
 }
 
 export interface DevStack {
-  fronting: DevKafka;
-  mainstream: DevKafka;
+  fronting: StackKafka;
+  mainstream: StackKafka;
   redis: DevRedis;
   gcs: GcsEmulator;
   /** Environment variables pointing each app at this stack. */
@@ -27,16 +29,17 @@ export interface DevStack {
 /**
  * The local stand-ins for everything the pipeline talks to in production: a
  * fronting and a mainstream Kafka cluster (two independent dev brokers, each
- * with a control port for outage drills), Redis with AOF and noeviction, and
- * the GCS emulator with one bucket.
+ * with a control port for outage drills, or two Apache Kafka nodes), Redis
+ * with AOF and noeviction, and the GCS emulator with one bucket.
  */
 export async function startDevStack(options: DevStackOptions): Promise<DevStack> {
   await mkdir(options.dataDir, { recursive: true });
   const started: Array<{ stop(): Promise<void> }> = [];
   try {
-    const fronting = await startDevKafka({ brokers: 1, topics: options.topics, controlPort: 0 });
+    const kind = options.kafka ?? 'dev';
+    const fronting = await startStackKafka(kind, options.topics, `${options.dataDir}/kafka-fronting`);
     started.push(fronting);
-    const mainstream = await startDevKafka({ brokers: 1, topics: options.topics, controlPort: 0 });
+    const mainstream = await startStackKafka(kind, options.topics, `${options.dataDir}/kafka-mainstream`);
     started.push(mainstream);
     const redis = await startRedis({ dir: `${options.dataDir}/redis` });
     started.push(redis);
