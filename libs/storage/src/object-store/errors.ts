@@ -60,25 +60,33 @@ export class StorageDeadlineExceededError extends StorageError {
 }
 
 /**
- * The stored bytes do not match the bytes sent: the CRC-32C the store reports differs
- * from the one computed locally (or the store reported none). The store's copy has been
- * removed where possible; the upload did not happen.
+ * Bytes that do not match their CRC-32C.
+ * - `operation: 'put'` (the default): the CRC-32C the store reports for the upload
+ *   (`actualCrc32c`) differs from the one computed locally (`expectedCrc32c`), or the store
+ *   reported none. The store's copy has been removed where possible; the upload did not happen.
+ * - `operation: 'get'`: the downloaded bytes (`actualCrc32c`) differ from the object's stored
+ *   CRC-32C (`expectedCrc32c`). Nothing is returned; a later read may succeed.
  */
 export class IntegrityError extends StorageError {
   override readonly name = 'IntegrityError';
+  readonly operation: 'put' | 'get';
 
   constructor(
     readonly objectName: string,
     readonly expectedCrc32c: string,
     readonly actualCrc32c: string | undefined,
     detail?: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; operation?: 'put' | 'get' },
   ) {
+    const operation = options?.operation ?? 'put';
+    const [what, expected, actual] =
+      operation === 'put' ? ['Upload', 'local', 'stored'] : ['Download', 'stored', 'downloaded'];
     super(
-      `Upload of ${JSON.stringify(objectName)} failed its integrity check: local CRC-32C ${expectedCrc32c}, ` +
-        `stored ${actualCrc32c ?? '(none reported)'}${detail ? `; ${detail}` : ''}`,
+      `${what} of ${JSON.stringify(objectName)} failed its integrity check: ${expected} CRC-32C ${expectedCrc32c}, ` +
+        `${actual} ${actualCrc32c ?? '(none reported)'}${detail ? `; ${detail}` : ''}`,
       options,
     );
+    this.operation = operation;
   }
 }
 

@@ -1,10 +1,11 @@
 import { startGcsEmulator, type GcsEmulator } from '@eventpath/dev-infra';
+import { execFileSync, spawn } from 'node:child_process';
 import { Storage, CRC32C } from '@google-cloud/storage';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,6 +13,7 @@ import { IntegrityError, ObjectAlreadyExistsError, ObjectNotFoundError, StorageD
 import { describeObjectStoreContract } from '../test-support/object-store-contract';
 import { GcsStore, type GcsStoreOptions } from './gcs-store';
 import type { RetryEvent } from './retry-until-deadline';
+import type { Outcome } from './test-support/operation-past-deadline';
 
 const BUCKET = 'eventpath-test';
 let emulator: GcsEmulator;
@@ -264,5 +266,80 @@ describe('GcsStore', () => {
       expect(result).toBeInstanceOf(IntegrityError);
       expect(ms).toBeLessThan(2_000);
     });
+  });
+
+  describe('at the deadline', () => {
+    /** Runs one operation in a child process; resolves with its outcome and how long the process lived after reporting it. */
+    async function runPastDeadline(operation: string, localPath: string): Promise<Outcome & { exitAfterMs: number }> {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(__dirname, 'test-support/operation-past-deadline.ts'), emulator.url, BUCKET, operation, '300', localPath],
+        { stdio: ['ignore', 'pipe', 'inherit'] },
+      );
+      let output = '';
+      let reportedAt = 0;
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        reportedAt = Date.now();
+      });
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect({ code, output }).toEqual({ code: 0, output: expect.stringMatching(/^\{.*\}\n$/) });
+      return { ...(JSON.parse(output) as Outcome), exitAfterMs: Date.now() - reportedAt };
+    }
+
+    it.each(['put', 'put-resumable', 'get', 'stat', 'list', 'delete'])(
+      '%s leaves no request running: the process exits as soon as the operation has failed',
+      async (operation) => {
+        const { path } = await localFile(64 * 1024);
+        emulator.faults.setResponseDelay(15_000);
+        const outcome = await runPastDeadline(operation, path);
+        emulator.faults.setResponseDelay(0);
+        expect(outcome.error).toBe('StorageDeadlineExceededError');
+        expect(outcome.elapsedMs).toBeLessThan(3_000);
+        // A request still waiting for the (15 s late) answer would hold the process open.
+        expect(outcome.exitAfterMs).toBeLessThan(3_000);
+      },
+      60_000,
+    );
+
+    it('counts reading the local file for its CRC-32C against the deadline', async () => {
+      // A FIFO with no writer: reading it blocks until one comes, as a stalled disk or mount would.
+      const fifo = join(scratch, 'stalled');
+      execFileSync('mkfifo', [fifo]);
+      const store = storeOnFreshPrefix({ retry: { deadlineMs: 300 } });
+      const started = Date.now();
+      const error = await store.putFile(fifo, 'never.bin').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageDeadlineExceededError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      // Let the reader's blocked open(2) return, so no thread stays stuck.
+      await (await open(fifo, 'w')).close();
+    });
+
+    it('counts spooling a stream against the deadline', async () => {
+      const store = storeOnFreshPrefix({ retry: { deadlineMs: 300 } });
+      const stalled = new Readable({ read() {} });
+      stalled.push(Buffer.from('a first chunk, then nothing more'));
+      const started = Date.now();
+      const error = await store.putStream(stalled, 'stalled.bin').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageDeadlineExceededError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(stalled.destroyed).toBe(true);
+    });
+  });
+
+  it('fails a download whose bytes do not match the stored CRC-32C with IntegrityError', async () => {
+    const store = storeOnFreshPrefix();
+    const content = randomBytes(10_000);
+    // Stored by another client, with a CRC-32C that is not that of its bytes.
+    emulator.faults.corruptNextUploadHashes(1);
+    await new Storage(emulator.storageOptions()).bucket(BUCKET).file(`${store.prefix}corrupt-at-rest.bin`).save(content, { resumable: false, validation: false });
+    const stored = await store.stat('corrupt-at-rest.bin');
+    const crc = new CRC32C();
+    crc.update(content);
+    expect(stored?.crc32c).not.toBe(crc.toString());
+
+    const error = await store.get('corrupt-at-rest.bin').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(IntegrityError);
+    expect(error).toMatchObject({ operation: 'get', objectName: 'corrupt-at-rest.bin', expectedCrc32c: stored?.crc32c, actualCrc32c: crc.toString() });
   });
 });

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { addAbortSignal, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   IntegrityError,
@@ -53,10 +53,12 @@ const READ_CHUNK_BYTES = 1024 * 1024;
  * - Every upload is checked end to end: the store computes the content's CRC-32C, sends it
  *   with the upload (GCS itself then refuses corrupted data) and compares it with the
  *   CRC-32C in the answer. A mismatch deletes that generation and fails with IntegrityError.
+ *   Downloads are checked against the CRC-32C GCS sends with them (IntegrityError too).
  * - Transient failures (408, 429, 5xx, network errors, a connection cut mid-upload) are
  *   retried with exponential backoff and full jitter; an upload restarts from the first
  *   byte of its local file. When the deadline passes the operation fails with
- *   StorageDeadlineExceededError.
+ *   StorageDeadlineExceededError, and none of its requests is left running (each carries a
+ *   timeout at the deadline). Reading the content for its CRC-32C counts against it.
  * - `ifAbsent` is `ifGenerationMatch: 0`; GCS answers 412 if the name is taken, which
  *   becomes ObjectAlreadyExistsError (after a retried attempt, a 412 whose stored object
  *   has our CRC-32C and size is recognised as our own earlier attempt and succeeds).
@@ -66,7 +68,7 @@ export class GcsStore implements ObjectStore {
   readonly url: string;
   readonly bucketName: string;
   readonly prefix: string;
-  private readonly bucket: Bucket;
+  private readonly storage: Storage;
   private readonly retry: Required<RetryOptions>;
   private readonly resumableThresholdBytes: number;
   private readonly spoolDirectory: string;
@@ -88,8 +90,7 @@ export class GcsStore implements ObjectStore {
     }
     // The client's retries are off: this store retries, under its deadline. `retryableErrorFn`
     // too, or the resumable upload would give up with an untyped "Retry limit exceeded" Error.
-    const storage = new Storage({ ...options.storageOptions, retryOptions: { autoRetry: false, maxRetries: 0, retryableErrorFn: () => false } });
-    this.bucket = storage.bucket(location.bucket);
+    this.storage = new Storage({ ...options.storageOptions, retryOptions: { autoRetry: false, maxRetries: 0, retryableErrorFn: () => false } });
     this.retry = { ...DEFAULT_RETRY_OPTIONS, ...definedOnly(options.retry ?? {}) };
     this.resumableThresholdBytes = options.resumableThresholdBytes ?? DEFAULT_RESUMABLE_THRESHOLD_BYTES;
     this.spoolDirectory = options.spoolDirectory ?? tmpdir();
@@ -98,9 +99,11 @@ export class GcsStore implements ObjectStore {
 
   async putFile(localPath: string, name: string, options: PutOptions = {}): Promise<ObjectInfo> {
     assertValidObjectName(name);
-    const size = (await stat(localPath)).size;
-    const crc32c = await crc32cOfFile(localPath);
-    return this.upload(localPath, size, crc32c, name, options);
+    // Reading the file for its CRC-32C is part of the put, under its deadline.
+    return this.upload(name, options, async (signal) => {
+      const { size } = await stat(localPath);
+      return { path: localPath, size, crc32c: await crc32cOfFile(localPath, signal) };
+    });
   }
 
   async putStream(content: Readable, name: string, options: PutOptions = {}): Promise<ObjectInfo> {
@@ -114,8 +117,7 @@ export class GcsStore implements ObjectStore {
     const spoolDir = await mkdtemp(join(this.spoolDirectory, 'eventpath-gcs-spool-'));
     try {
       const spoolPath = join(spoolDir, 'content');
-      const { size, crc32c } = await spool(content, spoolPath);
-      return await this.upload(spoolPath, size, crc32c, name, options);
+      return await this.upload(name, options, async (signal) => ({ path: spoolPath, ...(await spool(content, spoolPath, signal)) }));
     } finally {
       await rm(spoolDir, { recursive: true, force: true });
     }
@@ -123,12 +125,13 @@ export class GcsStore implements ObjectStore {
 
   async get(name: string): Promise<Buffer> {
     assertValidObjectName(name);
-    const file = this.file(name);
-    return this.withRetries('get', name, async () => {
+    return this.withRetries('get', name, async (attempt) => {
       try {
-        const [content] = await file.download();
-        return content;
+        return await download(this.file(name, attempt), attempt.signal);
       } catch (error) {
+        if (error instanceof DownloadMismatch) {
+          throw new IntegrityError(name, error.storedCrc32c, error.receivedCrc32c, 'nothing was returned', { operation: 'get' });
+        }
         if (httpStatusOf(error) === 404) throw new ObjectNotFoundError(name, this.url, { cause: error });
         throw error;
       }
@@ -137,21 +140,12 @@ export class GcsStore implements ObjectStore {
 
   async stat(name: string): Promise<ObjectInfo | undefined> {
     assertValidObjectName(name);
-    const file = this.file(name);
-    return this.withRetries('stat', name, async () => {
-      try {
-        const [metadata] = await file.getMetadata();
-        return this.toObjectInfo(metadata);
-      } catch (error) {
-        if (httpStatusOf(error) === 404) return undefined;
-        throw error;
-      }
-    });
+    return this.withRetries('stat', name, (attempt) => this.statWithin(name, attempt));
   }
 
   async list(prefix: string, options: ListOptions = {}): Promise<ObjectPage> {
-    return this.withRetries('list', prefix, async () => {
-      const [files, nextQuery] = await this.bucket.getFiles({
+    return this.withRetries('list', prefix, async (attempt) => {
+      const [files, nextQuery] = await this.bucketFor(attempt).getFiles({
         prefix: this.prefix + prefix,
         maxResults: options.maxResults ?? DEFAULT_PAGE_SIZE,
         pageToken: options.pageToken,
@@ -165,10 +159,9 @@ export class GcsStore implements ObjectStore {
 
   async delete(name: string): Promise<boolean> {
     assertValidObjectName(name);
-    const file = this.file(name);
-    return this.withRetries('delete', name, async () => {
+    return this.withRetries('delete', name, async (attempt) => {
       try {
-        await file.delete();
+        await this.file(name, attempt).delete();
         return true;
       } catch (error) {
         if (httpStatusOf(error) === 404) return false;
@@ -177,8 +170,18 @@ export class GcsStore implements ObjectStore {
     });
   }
 
-  private async upload(localPath: string, size: number, crc32c: string, name: string, options: PutOptions): Promise<ObjectInfo> {
+  /**
+   * Uploads the local file `prepare` names, with every attempt under one deadline. `prepare`
+   * (reading the content for its size and CRC-32C) runs once, in the first attempt, so it is
+   * under the deadline too; its failures are not retried.
+   */
+  private async upload(name: string, options: PutOptions, prepare: (signal: AbortSignal) => Promise<LocalContent>): Promise<ObjectInfo> {
+    let prepared: Promise<LocalContent> | undefined;
     return this.withRetries('put', name, async (attempt) => {
+      const { path: localPath, size, crc32c } = await (prepared ??= prepare(attempt.signal).catch((error: unknown) => {
+        if (attempt.signal.aborted) throw error;
+        throw new StorageRequestError('put', name, undefined, { cause: error });
+      }));
       try {
         return await this.uploadOnce(localPath, size, crc32c, name, options, attempt);
       } catch (error) {
@@ -187,7 +190,7 @@ export class GcsStore implements ObjectStore {
         // An earlier attempt may have stored the object and lost only the answer: then the
         // name holds exactly our bytes, and this is our success, not someone else's object.
         if (attempt.number > 1) {
-          const existing = await this.stat(name);
+          const existing = await this.statWithin(name, attempt);
           if (existing && existing.crc32c === crc32c && existing.size === size) return existing;
         }
         throw new ObjectAlreadyExistsError(name, this.url, { cause: error });
@@ -203,7 +206,7 @@ export class GcsStore implements ObjectStore {
     options: PutOptions,
     attempt: Attempt,
   ): Promise<ObjectInfo> {
-    const file = this.file(name);
+    const file = this.file(name, attempt);
     const metadata: FileMetadata = { crc32c };
     if (options.contentType !== undefined) metadata.contentType = options.contentType;
     if (options.metadata !== undefined) metadata.metadata = { ...options.metadata };
@@ -246,8 +249,36 @@ export class GcsStore implements ObjectStore {
     });
   }
 
-  private file(name: string): File {
-    return this.bucket.file(this.prefix + name);
+  /** One stat request, in an attempt of `stat` or of another operation (no retries of its own). */
+  private async statWithin(name: string, attempt: Attempt): Promise<ObjectInfo | undefined> {
+    try {
+      const [metadata] = await this.file(name, attempt).getMetadata();
+      return this.toObjectInfo(metadata);
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  /**
+   * A Bucket object for one attempt, whose every request (JSON calls, uploads, downloads) times
+   * out at the operation's deadline: the client takes no abort signal, but its HTTP layers
+   * (teeny-request's node-fetch, gaxios for resumable uploads) abort a request on `timeout`,
+   * so no request outlives the deadline that gave up on it.
+   */
+  private bucketFor(attempt: Attempt): Bucket {
+    const bucket = this.storage.bucket(this.bucketName);
+    bucket.interceptors.push({
+      request: (reqOpts) => {
+        reqOpts.timeout = Math.max(1, attempt.deadline - Date.now());
+        return reqOpts as ReturnType<Bucket['interceptors'][number]['request']>;
+      },
+    });
+    return bucket;
+  }
+
+  private file(name: string, attempt: Attempt): File {
+    return this.bucketFor(attempt).file(this.prefix + name);
   }
 
   private toObjectInfo(metadata: FileMetadata): ObjectInfo {
@@ -271,16 +302,25 @@ export class GcsStore implements ObjectStore {
   }
 }
 
-async function crc32cOfFile(path: string): Promise<string> {
-  return (await CRC32C.fromFile(path)).toString();
+/** A local file to upload, with what the upload checks it by. */
+interface LocalContent {
+  path: string;
+  size: number;
+  crc32c: string;
 }
 
-async function spool(content: Readable, path: string): Promise<{ size: number; crc32c: string }> {
+async function crc32cOfFile(path: string, signal: AbortSignal): Promise<string> {
+  const crc = new CRC32C();
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES, signal })) crc.update(chunk as Buffer);
+  return crc.toString();
+}
+
+async function spool(content: Readable, path: string, signal: AbortSignal): Promise<{ size: number; crc32c: string }> {
   const crc = new CRC32C();
   let size = 0;
   const handle = await open(path, 'wx');
   try {
-    for await (const chunk of content) {
+    for await (const chunk of addAbortSignal(signal, content)) {
       const bytes: Buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       crc.update(bytes);
       size += bytes.length;
@@ -297,4 +337,37 @@ async function spool(content: Readable, path: string): Promise<{ size: number; c
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** The downloaded bytes differ from the object's CRC-32C that GCS sent with them. */
+class DownloadMismatch extends Error {
+  constructor(
+    readonly storedCrc32c: string,
+    readonly receivedCrc32c: string,
+  ) {
+    super(`downloaded bytes have CRC-32C ${receivedCrc32c}, the object ${storedCrc32c}`);
+  }
+}
+
+/**
+ * Downloads an object through the client's read stream and checks the bytes against the
+ * CRC-32C in GCS's `X-Goog-Hash` answer header, as the client's own validation would (and
+ * only where it would: an object stored as is, `X-Goog-Stored-Content-Encoding: identity`),
+ * but keeping both checksums for the error. Stops (destroys the stream) when `signal` fires.
+ */
+async function download(file: File, signal: AbortSignal): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  const crc = new CRC32C();
+  let storedCrc32c: string | undefined;
+  const stream = file.createReadStream({ validation: false });
+  stream.on('response', (response: { headers?: Record<string, unknown> }) => {
+    if (response.headers?.['x-goog-stored-content-encoding'] !== 'identity') return;
+    storedCrc32c = /(?:^|,)\s*crc32c=([^,]+)/.exec(String(response.headers['x-goog-hash'] ?? ''))?.[1];
+  });
+  for await (const chunk of addAbortSignal(signal, stream)) {
+    crc.update(chunk as Buffer);
+    chunks.push(chunk as Buffer);
+  }
+  if (storedCrc32c !== undefined && storedCrc32c !== crc.toString()) throw new DownloadMismatch(storedCrc32c, crc.toString());
+  return Buffer.concat(chunks);
 }

@@ -49,4 +49,42 @@ describe('retryUntilDeadline', () => {
     expect(aborted).toBe(true);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
+
+  it('cancels a backoff delay in progress at the deadline, leaving no timer behind', async () => {
+    // Every timer set during the call, until it fires or is cleared.
+    const pending = new Set<NodeJS.Timeout>();
+    const realSetTimeout = global.setTimeout;
+    const realClearTimeout = global.clearTimeout;
+    jest.spyOn(global, 'setTimeout').mockImplementation(((callback: () => void, ms?: number) => {
+      const handle = realSetTimeout(() => {
+        pending.delete(handle);
+        callback();
+      }, ms);
+      pending.add(handle);
+      return handle;
+    }) as typeof setTimeout);
+    jest.spyOn(global, 'clearTimeout').mockImplementation(((handle: NodeJS.Timeout) => {
+      pending.delete(handle);
+      realClearTimeout(handle);
+    }) as typeof clearTimeout);
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
+    try {
+      // After the first failure: a 5 s delay (half of the 10 s bound), far past the 100 ms deadline.
+      const error = await retryUntilDeadline('list', undefined, { deadlineMs: 100, initialDelayMs: 10_000, multiplier: 2, maxDelayMs: 10_000 }, transient, () =>
+        Promise.reject(new Error('transient')),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageDeadlineExceededError);
+      expect(error).toMatchObject({ attempts: 1 });
+      expect(pending.size).toBe(0);
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+
+  it('tells each attempt the deadline, for I/O that takes a timeout rather than a signal', async () => {
+    const started = Date.now();
+    const deadline = await retryUntilDeadline('stat', 'obj', { ...fast, deadlineMs: 1_000 }, transient, async ({ deadline }) => deadline);
+    expect(deadline).toBeGreaterThanOrEqual(started + 1_000);
+    expect(deadline).toBeLessThan(started + 1_100);
+  });
 });

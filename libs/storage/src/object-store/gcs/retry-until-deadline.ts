@@ -1,4 +1,3 @@
-import { backOff } from 'exponential-backoff';
 import { StorageDeadlineExceededError } from '../errors';
 
 export interface RetryOptions {
@@ -36,14 +35,16 @@ export interface Attempt {
   number: number;
   /** Aborted when the deadline passes: an attempt must stop its I/O when it fires. */
   signal: AbortSignal;
+  /** The operation's deadline (epoch milliseconds), for I/O that takes a timeout rather than a signal. */
+  deadline: number;
 }
 
 /**
  * Runs `attempt` until it succeeds, fails with an error `isTransient` rejects, or the
- * deadline passes. Transient failures are retried with exponential backoff and full jitter
- * (`exponential-backoff`); the deadline is enforced here, not by the backoff: when it
- * passes, the attempt in flight is aborted and the operation fails at once with
- * StorageDeadlineExceededError carrying the last error.
+ * deadline passes. Transient failures are retried after a backoff delay, exponential with
+ * full jitter. When the deadline passes, the attempt in flight is aborted (its signal fires),
+ * a backoff delay in progress is cancelled (no timer outlives the operation), and the
+ * operation fails at once with StorageDeadlineExceededError carrying the last error.
  */
 export async function retryUntilDeadline<T>(
   operation: string,
@@ -54,47 +55,55 @@ export async function retryUntilDeadline<T>(
   onRetry?: (event: RetryEvent) => void,
 ): Promise<T> {
   const controller = new AbortController();
+  const { signal } = controller;
+  const deadline = Date.now() + options.deadlineMs;
   let attempts = 0;
   let lastError: unknown;
   let timer: NodeJS.Timeout | undefined;
 
-  const deadline = new Promise<never>((_, reject) => {
+  const deadlinePassed = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      controller.abort();
-      reject(new StorageDeadlineExceededError(operation, objectName, options.deadlineMs, attempts, { cause: lastError }));
+      controller.abort(new StorageDeadlineExceededError(operation, objectName, options.deadlineMs, attempts, { cause: lastError }));
+      reject(signal.reason);
     }, options.deadlineMs);
   });
 
-  const attempts$ = backOff(
-    async () => {
-      if (controller.signal.aborted) throw controller.signal.reason;
+  const attemptsUntilDone = (async (): Promise<T> => {
+    for (;;) {
       attempts += 1;
       try {
-        return await attempt({ number: attempts, signal: controller.signal });
+        return await attempt({ number: attempts, signal, deadline });
       } catch (error) {
-        if (!controller.signal.aborted) lastError = error;
-        throw error;
-      }
-    },
-    {
-      numOfAttempts: Number.MAX_SAFE_INTEGER,
-      startingDelay: options.initialDelayMs,
-      timeMultiple: options.multiplier,
-      maxDelay: options.maxDelayMs,
-      jitter: 'full',
-      delayFirstAttempt: false,
-      retry: (error: unknown) => {
-        if (controller.signal.aborted || !isTransient(error)) return false;
+        if (signal.aborted) throw signal.reason;
+        lastError = error;
+        if (!isTransient(error)) throw error;
         onRetry?.({ operation, objectName, attempt: attempts, error });
-        return true;
-      },
-    },
-  );
-  // Once the deadline has won the race, the backoff's own end is of no interest.
-  attempts$.catch(() => undefined);
+      }
+      const bound = Math.min(options.maxDelayMs, options.initialDelayMs * options.multiplier ** (attempts - 1));
+      await sleep(Math.random() * bound, signal);
+    }
+  })();
+  // Once the deadline has won the race, the attempts' own end is of no interest.
+  attemptsUntilDone.catch(() => undefined);
   try {
-    return await Promise.race([attempts$, deadline]);
+    return await Promise.race([attemptsUntilDone, deadlinePassed]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as it is aborted (clearing the timer). */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
 }
