@@ -105,3 +105,20 @@ export class EvictingMemoryPolicyError extends Error {
   }
 }
 
+/**
+ * Redis does not persist appends as the failover writer's `durability`
+ * requires, so an event acknowledged to a producer could be lost when Redis
+ * (or its machine) restarts. `setting` is the Redis setting at fault
+ * (`appendonly` or `appendfsync`) and `value` what Redis has (or `unknown`
+ * when it could not be read).
+ */
+export class NonDurableRedisError extends Error {
+  override readonly name = 'NonDurableRedisError';
+  constructor(
+    readonly setting: 'appendonly' | 'appendfsync',
+    readonly value: string,
+    explanation: string,
+  ) {
+    super(`Redis ${setting} is ${value}: ${explanation}`);
+  }
+}

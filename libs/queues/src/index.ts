@@ -15,6 +15,7 @@ export {
   FailoverBufferFullError,
   InvalidFailoverEventError,
   KafkaOperationError,
+  NonDurableRedisError,
   PartialDeliveryError,
   QueueClosedError,
   type BufferFullReason,
@@ -49,5 +50,6 @@ export {
 export { MAX_HEADERS_PER_EVENT, type FailoverEntry, type FailoverEvent } from './failover-stream/failover-event';
 export { FAILOVER_KEY_PREFIX, failoverStreamKeys, type FailoverStreamKeys } from './failover-stream/stream-keys';
 export { assertRedisDoesNotEvict, type RedisCheckOptions } from './failover-stream/eviction-policy-check';
+export { assertRedisIsDurable, type FailoverDurability } from './failover-stream/durability-check';
 export type { RedisClient } from './failover-stream/run-script';
 export { registerCompressionCodecs } from './kafka/compression-codecs';

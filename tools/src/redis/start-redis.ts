@@ -16,6 +16,10 @@ export interface StartRedisOptions {
   maxmemory?: string;
   /** Path of the redis-server binary. */
   binary?: string;
+  /** `appendonly`; on by default, as production requires. Off for tests of the durability check. */
+  appendonly?: boolean;
+  /** `appendfsync`; `always` by default, as production requires. */
+  appendfsync?: 'always' | 'everysec' | 'no';
   /**
    * Cluster mode: one node that owns all 16384 slots, announced as
    * 127.0.0.1, for ioredis `Cluster` clients. Ready once `cluster_state:ok`.
@@ -52,8 +56,8 @@ export async function startRedis(options: StartRedisOptions = {}): Promise<DevRe
     '--port', String(port),
     '--bind', '127.0.0.1',
     '--dir', dir,
-    '--appendonly', 'yes',
-    '--appendfsync', 'always',
+    '--appendonly', options.appendonly === false ? 'no' : 'yes',
+    '--appendfsync', options.appendfsync ?? 'always',
     '--save', '',
     '--maxmemory-policy', options.maxmemoryPolicy ?? 'noeviction',
     ...(options.maxmemory ? ['--maxmemory', options.maxmemory] : []),

@@ -1,6 +1,7 @@
 import type { Registry } from 'prom-client';
 import { FailoverBufferFullError, InvalidFailoverEventError, type BufferFullReason } from '../errors';
 import { APPEND_SCRIPT } from './append-script';
+import type { FailoverDurability } from './durability-check';
 import { DEFAULT_EVENT_LIMITS, encodeEvent, MAX_HEADERS_PER_EVENT, type FailoverEvent, type FailoverEventLimits } from './failover-event';
 import { failoverMetrics, type FailoverMetrics } from './failover-metrics';
 import { RedisConfigWatch, unsafeRedisConfigReason } from './redis-config-watch';
@@ -19,8 +20,15 @@ export interface FailoverStreamWriterOptions {
   /** Most bytes of one header (name and value); 64 KiB by default. */
   maxHeaderBytes?: number;
   /**
-   * How old the last check of Redis's configuration (eviction policy) may be
-   * when an append is made; an older one is repeated first. 1000 by default.
+   * What Redis's persistence must be for appends to be accepted (see
+   * {@link FailoverDurability}); `fsync-always` (appendonly yes, appendfsync
+   * always) by default.
+   */
+  durability?: FailoverDurability;
+  /**
+   * How old the last check of Redis's configuration (eviction policy,
+   * durability) may be when an append is made; an older one is repeated
+   * first. 1000 by default.
    */
   redisCheckIntervalMs?: number;
   /** Where `eventpath_failover_appended_total` and `..._append_refused_total` are registered. */
@@ -35,13 +43,14 @@ export interface FailoverStreamWriterOptions {
  * {@link FailoverBufferFullError} instead of evicting when full.
  *
  * It does not trust a check made once at start-up: an append is made only
- * if a check of Redis's eviction policy (every master of a cluster) passed
- * less than `redisCheckIntervalMs` ago, and is refused with
- * `EvictingMemoryPolicyError` while Redis may evict. `checkReady` runs
- * that check for a readiness probe.
+ * if a check of Redis's eviction policy and persistence (every master of a
+ * cluster) passed less than `redisCheckIntervalMs` ago, and is refused with
+ * `EvictingMemoryPolicyError` while Redis may evict, with
+ * `NonDurableRedisError` while it does not persist appends as `durability`
+ * requires. `checkReady` runs that check for a readiness probe.
  *
- * An append that resolved is in Redis (and, with `appendfsync always`, on
- * disk). An append that rejected for any other reason than a refusal (the
+ * An append that resolved is in Redis (and, with the default durability,
+ * on disk). An append that rejected for any other reason than a refusal (the
  * connection dropped, a timeout) may or may not have been applied; a retry
  * may then store the events twice, which their ids let downstream remove.
  */
@@ -67,13 +76,20 @@ export class FailoverStreamWriter {
     }
     this.metrics = options.registry ? failoverMetrics(options.registry) : undefined;
     this.now = options.now ?? Date.now;
-    this.redisConfig = new RedisConfigWatch(redis, positiveInteger('redisCheckIntervalMs', options.redisCheckIntervalMs ?? 1000));
+    const durability = options.durability ?? 'fsync-always';
+    if (!DURABILITIES.includes(durability)) throw new RangeError(`durability must be one of ${DURABILITIES.join(', ')}, got ${durability}`);
+    this.redisConfig = new RedisConfigWatch(
+      redis,
+      positiveInteger('redisCheckIntervalMs', options.redisCheckIntervalMs ?? 1000),
+      durability,
+    );
   }
 
   /**
    * A readiness check: checks Redis's configuration now and rejects, like
-   * `append` would, with `EvictingMemoryPolicyError` when it is unsafe
-   * (or with the error that kept the check from running).
+   * `append` would, with `EvictingMemoryPolicyError` or
+   * `NonDurableRedisError` when it is unsafe (or with the error that kept
+   * the check from running).
    */
   checkReady(): Promise<void> {
     return this.redisConfig.checkNow();
@@ -110,6 +126,8 @@ export class FailoverStreamWriter {
     }
   }
 }
+
+const DURABILITIES: FailoverDurability[] = ['fsync-always', 'aof', 'unchecked'];
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new RangeError(`${name} must be an integer >= 1, got ${value}`);
