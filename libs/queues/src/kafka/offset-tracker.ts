@@ -8,37 +8,72 @@ export interface CommitOffset {
 interface PartitionState {
   topic: string;
   partition: number;
+  /** Where counting began: the committed offset when the partition was taken on. */
+  start: bigint;
   /** Offsets handed out, in delivery order; entries before `head` are done. */
   delivered: bigint[];
   head: number;
   outstanding: Set<bigint>;
   done: Set<bigint>;
   /** Next offset to consume once everything before it is done. */
-  committable?: bigint;
+  committable: bigint;
   /** The last offset reported as committed. */
-  committed?: bigint;
+  committed: bigint;
 }
 
 /**
  * Which offsets may be committed when messages finish out of order.
  *
- * A partition's commit point only moves past an offset once that offset and
- * every offset delivered before it are done: with 0, 1, 2, 4, 5 done and 3
- * still in progress the group commits 3, so a crash redelivers 3, 4 and 5,
- * never skips 3. Contiguity is over delivered offsets, not integers, so gaps
- * in a partition (compaction, transaction markers) do not stall it.
+ * A partition's count begins at its committed offset (`begin`): nothing is
+ * committable until offsets from there on are done, so a first delivery
+ * that starts above the committed offset cannot move the commit point past
+ * the offsets in between. The commit point only moves past an offset once
+ * that offset and every offset delivered before it are done: with 0, 1, 2,
+ * 4, 5 done and 3 still in progress the group commits 3, so a crash
+ * redelivers 3, 4 and 5, never skips 3. Contiguity is over delivered
+ * offsets, not integers, so gaps in a partition (compaction, transaction
+ * markers) do not stall it; the caller makes sure deliveries continue where
+ * the previous ones ended.
  */
 export class OffsetTracker {
   private readonly partitions = new Map<string, PartitionState>();
 
-  /** Records offsets handed out for processing, in delivery order; offsets seen before are ignored. */
+  /**
+   * Starts counting `partition` at `offset` (its committed offset): offsets
+   * below it count as committed already. Replaces whatever was tracked for
+   * the partition.
+   */
+  begin(topic: string, partition: number, offsetText: string): void {
+    const offset = BigInt(offsetText);
+    this.partitions.set(key(topic, partition), {
+      topic,
+      partition,
+      start: offset,
+      delivered: [],
+      head: 0,
+      outstanding: new Set(),
+      done: new Set(),
+      committable: offset,
+      committed: offset,
+    });
+  }
+
+  /** Whether `begin` was called for the partition since the last `clear`. */
+  has(topic: string, partition: number): boolean {
+    return this.partitions.has(key(topic, partition));
+  }
+
+  /**
+   * Records offsets handed out for processing, in delivery order. Offsets
+   * below the start and offsets seen before (a batch kafkajs retries after a
+   * handler error) are ignored. The partition must have begun.
+   */
   track(topic: string, partition: number, offsets: string[]): void {
-    const state = this.state(topic, partition);
+    const state = this.require(topic, partition);
     for (const text of offsets) {
       const offset = BigInt(text);
-      // A batch kafkajs retries after a handler error comes again; its offsets are tracked once.
-      const last = state.delivered[state.delivered.length - 1] ?? (state.committable === undefined ? undefined : state.committable - 1n);
-      if (last !== undefined && offset <= last) continue;
+      const last = state.delivered[state.delivered.length - 1] ?? state.start - 1n;
+      if (offset <= last) continue;
       state.delivered.push(offset);
       state.outstanding.add(offset);
     }
@@ -46,10 +81,10 @@ export class OffsetTracker {
 
   /** Marks one delivered offset done. Marking an offset already behind the commit point again is a no-op. */
   markDone(topic: string, partition: number, offsetText: string): void {
-    const state = this.state(topic, partition);
+    const state = this.require(topic, partition);
     const offset = BigInt(offsetText);
     if (!state.outstanding.has(offset)) {
-      if (state.committable !== undefined && offset < state.committable) return;
+      if (offset < state.committable) return;
       throw new RangeError(`offset ${offsetText} of ${topic}/${partition} was not delivered, so it cannot be done`);
     }
     state.done.add(offset);
@@ -70,7 +105,7 @@ export class OffsetTracker {
   committable(): CommitOffset[] {
     const result: CommitOffset[] = [];
     for (const state of this.partitions.values()) {
-      if (state.committable !== undefined && state.committable !== state.committed) {
+      if (state.committable !== state.committed) {
         result.push({ topic: state.topic, partition: state.partition, offset: state.committable.toString() });
       }
     }
@@ -85,18 +120,14 @@ export class OffsetTracker {
     }
   }
 
-  /** Forgets every partition: after a rebalance, delivery restarts from the committed offsets. */
+  /** Forgets every partition: after a rebalance, each begins again at its committed offset. */
   clear(): void {
     this.partitions.clear();
   }
 
-  private state(topic: string, partition: number): PartitionState {
-    const id = key(topic, partition);
-    let state = this.partitions.get(id);
-    if (!state) {
-      state = { topic, partition, delivered: [], head: 0, outstanding: new Set(), done: new Set() };
-      this.partitions.set(id, state);
-    }
+  private require(topic: string, partition: number): PartitionState {
+    const state = this.partitions.get(key(topic, partition));
+    if (!state) throw new RangeError(`${topic}/${partition} has not begun: call begin() with its committed offset first`);
     return state;
   }
 }

@@ -1,0 +1,155 @@
+import { canStartApacheKafka, eventually, startApacheKafka, type ApacheKafka } from '@eventpath/dev-infra';
+import { Kafka, logLevel, type Admin, type Producer } from 'kafkajs';
+import { CommitAudit, DoneLedger } from './test-support/commit-audit';
+import { startConsumerProcess, type ConsumerProcess, type ConsumerProcessOptions } from './test-support/consumer-processes';
+
+const PARTITIONS = 6;
+
+// Leadership moves and node kills need an Apache Kafka cluster of the test's own.
+const describeOnRealKafka = canStartApacheKafka() ? describe : describe.skip;
+
+describeOnRealKafka('AtLeastOnceConsumer while partition leaders move and the consumer is killed (3-node Apache Kafka; skipped on the dev broker, which never moves leaders)', () => {
+  let cluster: ApacheKafka;
+  let admin: Admin;
+  let producer: Producer;
+  const children: ConsumerProcess[] = [];
+
+  beforeAll(async () => {
+    cluster = await startApacheKafka({
+      brokers: 3,
+      // A restarted node gets its preferred leaderships back within a second
+      // or two, as after a rolling restart: the old leaders then answer
+      // fetches with NOT_LEADER_OR_FOLLOWER.
+      config: { 'leader.imbalance.check.interval.seconds': 1 },
+      topics: [{ name: 'moves', partitions: PARTITIONS, replicationFactor: 3, config: { 'min.insync.replicas': '2' } }],
+    });
+    const kafka = new Kafka({ clientId: 'leader-moves-test', brokers: cluster.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1000 });
+    admin = kafka.admin();
+    await admin.connect();
+    // Every node knows the topic before a client asks one of them about it.
+    for (const broker of cluster.brokers) {
+      await eventually(async () => {
+        const one = new Kafka({ clientId: 'metadata-check', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
+        try {
+          await one.connect();
+          const { topics } = await one.fetchTopicMetadata({ topics: ['moves'] });
+          return topics[0]?.partitions.length === PARTITIONS;
+        } finally {
+          await one.disconnect();
+        }
+      }, 30_000, `topic metadata on ${broker}`);
+    }
+    producer = kafka.producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+  }, 120_000);
+
+  afterAll(async () => {
+    await Promise.all(children.map((child) => child.kill()));
+    await producer?.disconnect().catch(() => undefined);
+    await admin?.disconnect().catch(() => undefined);
+    await cluster?.stop();
+  });
+
+  it('never commits past an offset that is not done, and every offset is done at the end', async () => {
+    const groupId = `leader-moves-${Date.now()}`;
+    const ledger = new DoneLedger();
+    const audit = new CommitAudit(admin, groupId, 'moves', ledger, { intervalMs: 100 });
+    const consumer = (name: string, seed: number): ConsumerProcess => {
+      const options: ConsumerProcessOptions = {
+        name,
+        clientConfig: { clientId: name, brokers: cluster.brokers, logLevel: logLevel.NOTHING, connectionTimeout: 1000 },
+        // Fetches that wait for data to accumulate (fetch.min.bytes, for
+        // throughput) are in flight most of the time, as under a light load.
+        consumerConfig: { sessionTimeout: 6000, heartbeatInterval: 500, minBytes: 1 << 20, maxWaitTimeInMs: 500, allowAutoTopicCreation: false },
+        groupId,
+        topic: 'moves',
+        // Some work stays undone for seconds, so the commit point lags well
+        // behind the fetch position, as it does in the archiver.
+        hold: { fraction: 0.1, ms: 4000, seed },
+        onEvent: (event) => {
+          if (event.event === 'done') ledger.markDone(event.partition, event.offset);
+        },
+      };
+      const child = startConsumerProcess(options);
+      children.push(child);
+      return child;
+    };
+
+    // A steady load over every partition while the cluster is shaken.
+    let producing = true;
+    let sent = 0;
+    const load = (async () => {
+      while (producing) {
+        const messages = Array.from({ length: 30 }, (_, i) => ({ partition: (sent + i) % PARTITIONS, value: `m${sent + i}` }));
+        try {
+          await producer.send({ topic: 'moves', acks: -1, messages });
+          sent += messages.length;
+        } catch {
+          // A node just died: the next send goes to the new leaders.
+        }
+        await new Promise((resolve) => setTimeout(resolve, 40));
+      }
+    })();
+
+    audit.start();
+    let current = consumer('consumer-a', 1);
+    await eventually(() => current.delivered.length >= 300, 60_000, 'the first consumer to get going');
+
+    const leaders = async () => (await cluster.describeTopic('moves')).partitions;
+    const preferredLeadersBack = () =>
+      eventually(async () => (await leaders()).every((p) => p.replicas.length === 3 && p.leader === p.replicas[0]), 45_000, 'preferred leaders');
+    for (let round = 0; round < 6; round++) {
+      const node = (round % 3) + 1;
+      if (round === 3) {
+        // A crash of a node: its leaderships move to the others, and back once it returns.
+        await cluster.kill(node);
+        await eventually(async () => (await leaders()).every((p) => p.leader !== node && p.leader >= 0), 30_000, `leaders moved off node ${node}`);
+        await cluster.restart(node);
+        await preferredLeadersBack();
+        continue;
+      }
+      // A reassignment moves the replicas of node's partitions elsewhere (as
+      // kafka-reassign-partitions or a balancer does): their leaders move, and
+      // fetches that still go to the old leader get NOT_LEADER_OR_FOLLOWER.
+      const moving = (await leaders()).filter((p) => p.leader === node);
+      await admin.alterPartitionReassignments({
+        topics: [{ topic: 'moves', partitionAssignment: moving.map((p) => ({ partition: p.partition, replicas: p.replicas.filter((r) => r !== node) })) }],
+      });
+      await eventually(async () => (await leaders()).every((p) => p.leader !== node && p.isr.length === p.replicas.length), 30_000, `leaders moved off node ${node}`);
+      if (round === 2) {
+        // kill -9 of the consumer with work in flight; the next one resumes from the commits.
+        await current.kill();
+        current = consumer('consumer-b', 2);
+      }
+      await admin.alterPartitionReassignments({
+        topics: [{ topic: 'moves', partitionAssignment: moving.map((p) => ({ partition: p.partition, replicas: p.replicas })) }],
+      });
+      await preferredLeadersBack();
+    }
+
+    producing = false;
+    await load;
+    const ends = new Map((await admin.fetchTopicOffsets('moves')).map((p) => [p.partition, BigInt(p.high)]));
+    const total = [...ends.values()].reduce((sum, end) => sum + end, 0n);
+    expect(Number(total)).toBeGreaterThanOrEqual(sent);
+    await eventually(
+      async () => {
+        const committed = await audit.pollOnce();
+        return committed !== undefined && [...ends].every(([partition, end]) => committed.get(partition) === end);
+      },
+      60_000,
+      'every partition committed to its end',
+    );
+    await audit.stop();
+
+    expect({ violations: audit.violations.length, first: audit.violations.slice(0, 3) }).toEqual({ violations: 0, first: [] });
+    const notDone: string[] = [];
+    for (const [partition, end] of ends) {
+      for (let offset = 0n; offset < end; offset++) if (!ledger.isDone(partition, offset)) notDone.push(`${partition}/${offset}`);
+    }
+    expect({ notDone: notDone.length, first: notDone.slice(0, 10) }).toEqual({ notDone: 0, first: [] });
+    expect(audit.polls).toBeGreaterThan(100);
+    // The leader moves made kafkajs rejoin (beyond each process's first join).
+    expect(children.reduce((joins, child) => joins + child.assignments.length, 0)).toBeGreaterThanOrEqual(children.length + 1);
+  }, 240_000);
+});
