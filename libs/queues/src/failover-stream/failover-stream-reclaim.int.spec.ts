@@ -1,4 +1,4 @@
-import { startRedis, type DevRedis } from '@eventpath/dev-infra';
+import { eventually, startRedis, type DevRedis } from '@eventpath/dev-infra';
 import Redis from 'ioredis';
 import { Registry } from 'prom-client';
 import type { FailoverEvent } from './failover-event';
@@ -45,11 +45,14 @@ describe('failover stream readers in a consumer group', () => {
     expect(fresh.map((e) => e.id)).toEqual(['e-3', 'e-4']);
     await survivor.ack(fresh.map((e) => e.streamId));
 
-    let reclaimed: string[] = [];
-    while (reclaimed.length === 0 && Date.now() - started < 5000) {
-      reclaimed = (await survivor.read()).map((e) => e.id);
-      if (reclaimed.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    const reclaimed = await eventually(
+      async () => {
+        const ids = (await survivor.read()).map((e) => e.id);
+        return ids.length > 0 && ids;
+      },
+      5000,
+      "the dead consumer's entries to be reclaimed",
+    );
     expect(reclaimed).toEqual(['e-0', 'e-1', 'e-2']);
     expect(Date.now() - started).toBeGreaterThanOrEqual(300);
 
@@ -74,9 +77,11 @@ describe('failover stream readers in a consumer group', () => {
   });
 
   it('waits up to blockMs for new entries and returns them as soon as they are appended', async () => {
-    const reader = new FailoverStreamReader(client(), 'blocking', { consumer: 'c', blockMs: 5000 });
+    const blocked = client();
+    const reader = new FailoverStreamReader(blocked, 'blocking', { consumer: 'c', blockMs: 5000 });
+    const id = await blocked.client('ID'); // asked first: the blocked connection answers nothing else
     const pending = reader.read();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await eventually(async () => / flags=b .* cmd=xreadgroup /.test(String(await writerClient.client('LIST', 'ID', id))), 5000, 'the read to block');
     const writer = new FailoverStreamWriter(writerClient, { maxEntriesPerStream: 100 });
     const appendedAt = Date.now();
     await writer.append('blocking', events('b', 1));
@@ -101,17 +106,18 @@ describe('failover stream readers in a consumer group', () => {
     const reader = new FailoverStreamReader(client(), 'measured', { consumer: 'c', blockMs: 0, batchSize: 4, registry });
     const read = await reader.read();
     await reader.ack(read.slice(0, 1).map((e) => e.streamId));
-    await new Promise((resolve) => setTimeout(resolve, 300));
 
     const value = async (name: string) =>
       (await registry.getSingleMetric(name)?.get())?.values.find((v) => v.labels.topic === 'measured')?.value;
+    const age = await eventually(async () => {
+      const seconds = (await value('eventpath_failover_stream_oldest_age_seconds')) ?? 0;
+      return seconds >= 0.3 && seconds;
+    }, 5000, 'the oldest entry to be 0.3 s old');
+    expect(age).toBeLessThan(5);
     expect(await value('eventpath_failover_stream_depth')).toBe(5);
     expect(await value('eventpath_failover_stream_pending')).toBe(3);
     expect(await value('eventpath_failover_stream_lag')).toBe(2);
     expect(await value('eventpath_failover_stream_bytes')).toBe(5 * ('m-0'.length + 'payload 0'.length));
-    const age = await value('eventpath_failover_stream_oldest_age_seconds');
-    expect(age).toBeGreaterThanOrEqual(0.3);
-    expect(age).toBeLessThan(5);
     expect(await value('eventpath_failover_appended_total')).toBe(6);
     expect(await value('eventpath_failover_delivered_total')).toBe(4);
     expect(await value('eventpath_failover_acked_total')).toBe(1);
