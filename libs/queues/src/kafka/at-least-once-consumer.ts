@@ -47,7 +47,11 @@ export interface AtLeastOnceConsumerOptions {
    * per-partition state here.
    */
   onPartitionsRevoked?: (assignment: TopicPartitions[]) => void | Promise<void>;
-  /** Commit failures (retried at the next interval), hook errors, and failures to read the committed offsets. */
+  /**
+   * Commit failures (retried at the next interval), hook errors, and
+   * failures to read the committed offsets. An exception thrown by
+   * `onError` itself is ignored: it cannot stop commits or hooks.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -352,7 +356,11 @@ export class AtLeastOnceConsumer {
   }
 
   private report(error: unknown): void {
-    this.options.onError?.(error);
+    try {
+      this.options.onError?.(error);
+    } catch {
+      // onError must not be able to stop commits or hooks.
+    }
   }
 }
 
