@@ -38,7 +38,11 @@ export interface AtLeastOnceConsumerOptions {
   partitionsConsumedConcurrently?: number;
   /** kafkajs consumer settings: sessionTimeout, heartbeatInterval, maxWaitTimeInMs, partitionAssigners, retry, ... */
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
-  /** After every rebalance, with the member's new assignment. */
+  /**
+   * After every rebalance, with the member's new assignment. No batch of
+   * the new assignment is handed to the handler before it (and the revoke
+   * hook before it) finished.
+   */
   onPartitionsAssigned?: (assignment: TopicPartitions[]) => void | Promise<void>;
   /**
    * Before the new assignment is announced, with the whole previous one,
@@ -106,6 +110,7 @@ export class AtLeastOnceConsumer {
   private commitTimer?: NodeJS.Timeout;
   private committing: Promise<void> = Promise.resolve();
   private settleClosed!: { resolve: () => void; reject: (error: unknown) => void };
+  /** The revoke and assign hooks of the latest rebalance; batches wait for them. */
   private hooks: Promise<void> = Promise.resolve();
 
   constructor(
@@ -177,13 +182,14 @@ export class AtLeastOnceConsumer {
   private async onBatch({ batch, heartbeat }: EachBatchPayload): Promise<void> {
     const generation = this.generation;
     const { topic, partition } = batch;
-    if (!this.isAssigned(topic, partition)) return;
     const fetched = fetchedOffset(batch);
-    let position = await this.positionFor(batch, fetched, generation);
+    // Batches of a new assignment wait until its hooks have run.
+    await this.hooks;
+    let position = generation === this.generation ? await this.positionFor(batch, fetched, generation) : undefined;
     if (position && fetched > position.next) position = await this.recheck(batch, fetched, position, generation);
     if (!position || generation !== this.generation) {
       // Not handed over: kafkajs must not move past it (the batch is checked again when it comes back).
-      this.seek(topic, partition, fetched);
+      if (this.isAssigned(topic, partition)) this.seek(topic, partition, fetched);
       return;
     }
     if (fetched > position.next) {
@@ -220,6 +226,7 @@ export class AtLeastOnceConsumer {
    * (the batch is then not handed over, and the next one is checked again).
    */
   private async positionFor(batch: Batch, fetched: bigint, generation: number): Promise<PartitionPosition | undefined> {
+    if (!this.isAssigned(batch.topic, batch.partition)) return undefined;
     const known = this.positions.get(partitionKey(batch.topic, batch.partition));
     if (known) return known;
     const committed = await this.readCommitted(batch.topic, batch.partition);
