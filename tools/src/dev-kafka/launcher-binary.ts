@@ -6,11 +6,13 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { DevKafkaCompileError, DevKafkaToolchainError } from './errors';
 
-/** The C source of the launcher, shipped beside this file. */
-const LAUNCHER_SOURCE = path.join(__dirname, 'launcher.c');
+/** The C sources of the launcher, shipped beside this file; the first holds main(). */
+const LAUNCHER_SOURCES = ['launcher.c', 'group-guard.c'].map((file) => path.join(__dirname, file));
+const LAUNCHER_SOURCE = LAUNCHER_SOURCES[0] as string;
 
 const COMPILER_FLAGS = ['-O2'];
-const LINK_FLAGS = ['-lrdkafka'];
+// -ldl: group-guard.c finds libc's functions with dlsym().
+const LINK_FLAGS = ['-lrdkafka', '-ldl'];
 
 export interface LauncherBinaryOptions {
   /** C compiler to run. Default: `gcc`. */
@@ -23,9 +25,9 @@ export interface LauncherBinaryOptions {
 const builds = new Map<string, Promise<string>>();
 
 /**
- * Path of a launcher compiled from the current `launcher.c`, compiling it on
- * first use. The binary is named after a sha256 of the source and the
- * compiler flags, so an edit gets a fresh build and an unchanged source is
+ * Path of a launcher compiled from the current C sources, compiling it on
+ * first use. The binary is named after a sha256 of the sources and the
+ * compiler flags, so an edit gets a fresh build and unchanged sources are
  * reused across runs.
  */
 export function ensureLauncherBinary(options: LauncherBinaryOptions = {}): Promise<string> {
@@ -52,13 +54,9 @@ function defaultLauncherCacheDir(): string {
 }
 
 async function buildLauncher(compiler: string, cacheDir: string): Promise<string> {
-  const source = await readFile(LAUNCHER_SOURCE);
-  const hash = createHash('sha256')
-    .update([...COMPILER_FLAGS, ...LINK_FLAGS].join(' '))
-    .update('\0')
-    .update(source)
-    .digest('hex')
-    .slice(0, 16);
+  const hasher = createHash('sha256').update([...COMPILER_FLAGS, ...LINK_FLAGS].join(' '));
+  for (const source of LAUNCHER_SOURCES) hasher.update('\0').update(await readFile(source));
+  const hash = hasher.digest('hex').slice(0, 16);
   const binary = path.join(cacheDir, `launcher-${hash}`);
   if (await isExecutable(binary)) return binary;
 
@@ -67,7 +65,7 @@ async function buildLauncher(compiler: string, cacheDir: string): Promise<string
   // renames it into place, which is atomic, so no one runs a partial binary.
   const partial = `${binary}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    await compile(compiler, [...COMPILER_FLAGS, '-o', partial, LAUNCHER_SOURCE, ...LINK_FLAGS]);
+    await compile(compiler, [...COMPILER_FLAGS, '-o', partial, ...LAUNCHER_SOURCES, ...LINK_FLAGS]);
     await rename(partial, binary);
   } finally {
     await rm(partial, { force: true });

@@ -25,7 +25,12 @@
  * SIGINT is ignored for the same reason (use Ctrl-D when running it by hand).
  * librdkafka's own logs go to stderr.
  *
- * Build: gcc -O2 -o launcher launcher.c -lrdkafka   (Debian: librdkafka-dev)
+ * A JoinGroup that would make librdkafka 2.0.2's mock cluster abort (group
+ * members whose first assignment protocols differ) is refused with
+ * INCONSISTENT_GROUP_PROTOCOL, as real Kafka does: see group-guard.c.
+ *
+ * Build: gcc -O2 -o launcher launcher.c group-guard.c -lrdkafka -ldl
+ *        (Debian: librdkafka-dev)
  */
 #define _GNU_SOURCE /* accept4 */
 #include <arpa/inet.h>
@@ -183,6 +188,19 @@ static void mock_call_end(void) {
         pthread_mutex_unlock(&waker_lock);
 }
 
+/* ---- consumer group guard (group-guard.c) ---------------------------- */
+
+/* Starts guarding the connections the cluster accepts from now on. */
+void group_guard_start(rd_kafka_mock_cluster_t *mcluster);
+/* Queues errors for the next JoinGroup requests; 0, or -1 when full. */
+int group_guard_queue_join_errors(size_t cnt,
+                                  const rd_kafka_resp_err_t *errors);
+
+#define API_KEY_JOIN_GROUP 11
+
+/* One line on stderr, after the launcher's name; group-guard.c uses it too. */
+void launcher_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* ---- launcher state -------------------------------------------------- */
 
 typedef struct {
@@ -201,12 +219,23 @@ typedef struct {
         int discarding; /* the current line is too long: drop it */
 } channel_t;
 
-static void die(const char *fmt, ...) {
-        va_list ap;
-        va_start(ap, fmt);
+static void vnote(const char *fmt, va_list ap) {
         fprintf(stderr, "dev-kafka launcher: ");
         vfprintf(stderr, fmt, ap);
         fprintf(stderr, "\n");
+}
+
+void launcher_note(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vnote(fmt, ap);
+        va_end(ap);
+}
+
+static void die(const char *fmt, ...) {
+        va_list ap;
+        va_start(ap, fmt);
+        vnote(fmt, ap);
         va_end(ap);
         exit(2);
 }
@@ -429,6 +458,18 @@ static void cmd_errors(launcher_t *l, int argc, char **argv, text_t *out) {
                         return;
                 }
                 codes[i] = (rd_kafka_resp_err_t)code;
+        }
+        /* The group guard injects JoinGroup errors itself, so both kinds go
+         * through its queue in order. */
+        if (api_key == API_KEY_JOIN_GROUP) {
+                if (group_guard_queue_join_errors((size_t)count, codes))
+                        reply_error(out, "too many JoinGroup errors queued");
+                else
+                        text_printf(out,
+                                    "{\"ok\":true,\"apiKey\":%ld,"
+                                    "\"count\":%ld}",
+                                    api_key, count);
+                return;
         }
         mock_call_begin();
         rd_kafka_mock_push_request_errors_array(l->mcluster, (int16_t)api_key,
@@ -732,6 +773,7 @@ int main(int argc, char **argv) {
         if (!l.mcluster)
                 die("rd_kafka_mock_cluster_new failed");
         find_wakeup_pipes(open_fds);
+        group_guard_start(l.mcluster);
         pthread_t waker;
         if (pthread_create(&waker, NULL, waker_main, NULL))
                 die("cannot start the wake-up thread");
