@@ -61,8 +61,8 @@ async function main(): Promise<void> {
   print({ ready: true, bootstrap: kafka.bootstrap, brokers: kafka.brokerNodes, controlPort: kafka.controlPort });
 
   // Also reached when a `quit` command or a crash ended the launcher.
-  const { code, signal } = await kafka.exited;
-  if (code !== 0) console.error(`dev Kafka launcher ended (code ${code}, signal ${signal})`);
+  const { code, signal, reason } = await kafka.exited;
+  if (code !== 0) console.error(`dev Kafka launcher ended (code ${code}, signal ${signal})${reason ? `: ${reason}` : ''}`);
   process.exit(code === 0 ? 0 : 1);
 }
 

@@ -4,6 +4,7 @@ import { CommandChannel } from './command-channel';
 import { devKafkaControl, type DevKafkaControl } from './dev-kafka-control';
 import { DevKafkaStartError } from './errors';
 import { ensureLauncherBinary, type LauncherBinaryOptions } from './launcher-binary';
+import { explainLauncherExit } from './launcher-crash';
 import { parseTopicSpec, type TopicSpec } from './topic-spec';
 
 export interface StartDevKafkaOptions {
@@ -47,6 +48,8 @@ export interface LauncherExit {
   /** 0 after `stop()` or a `quit` command. */
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** Why librdkafka's mock cluster aborted (SIGABRT), read from the launcher's stderr. */
+  reason?: string;
 }
 
 interface ReadyLine {
@@ -65,7 +68,10 @@ export async function startDevKafka(options: StartDevKafkaOptions = {}): Promise
   const child = spawn(binary, launcherArgs(options), { stdio: ['pipe', 'pipe', 'pipe'] });
   const stderr = collectStderr(child, options.onLog);
   const exited = new Promise<LauncherExit>((resolve) =>
-    child.once('close', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => {
+      const reason = explainLauncherExit({ code, signal }, stderr());
+      resolve({ code, signal, ...(reason !== undefined && { reason }) });
+    }),
   );
   // Writing to a launcher that died fails with EPIPE; the exit is reported
   // through `exited` and the commands' rejections instead.
