@@ -1,41 +1,26 @@
-import { eventually, useTestKafka, type TestKafka } from '@eventpath/dev-infra';
-import { Kafka, type Admin } from 'kafkajs';
+import { eventually, type TestKafka } from '@eventpath/dev-infra';
+import type { Kafka } from 'kafkajs';
 import { KafkaOperationError } from '../errors';
 import { AtLeastOnceConsumer, type TopicPartitions } from './at-least-once-consumer';
+import { startConsumerTestBed, type ConsumerTestBed } from './test-support/consumer-test-bed';
 
 describe('AtLeastOnceConsumer', () => {
+  let bed: ConsumerTestBed;
   let testKafka: TestKafka;
   let kafka: Kafka;
-  let admin: Admin;
   let topics: { prefix: string; paused: string; crashing: string };
   let group = 0;
   const freshGroup = () => `at-least-once-${Date.now()}-${++group}`;
+  const committed = (groupId: string, topic: string) => bed.committed(groupId, topic);
 
   beforeAll(async () => {
-    testKafka = await useTestKafka();
-    topics = {
-      prefix: await testKafka.createUniqueTopic('prefix', 1),
-      paused: await testKafka.createUniqueTopic('paused', 2),
-      crashing: await testKafka.createUniqueTopic('crashing', 1),
-    };
-    kafka = new Kafka(testKafka.clientConfig('consumer-tests'));
-    admin = kafka.admin();
-    await admin.connect();
-    const producer = kafka.producer(testKafka.producerConfig());
-    await producer.connect();
-    await producer.send({ topic: topics.prefix, messages: Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })) });
-    await producer.send({ topic: topics.crashing, messages: [{ value: 'poison' }] });
-    await producer.disconnect();
+    bed = await startConsumerTestBed('consumer-tests');
+    ({ testKafka, kafka } = bed);
+    topics = { prefix: await bed.topic('prefix', 1), paused: await bed.topic('paused', 2), crashing: await bed.topic('crashing', 1) };
+    await bed.produce(topics.prefix, Array.from({ length: 10 }, (_, i) => ({ value: `m${i}` })));
+    await bed.produce(topics.crashing, [{ value: 'poison' }]);
   });
-  afterAll(async () => {
-    await admin?.disconnect();
-    await testKafka?.release();
-  });
-
-  async function committed(groupId: string, topic: string): Promise<string[]> {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return offsets.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
-  }
+  afterAll(() => bed?.release());
 
   it('commits only the contiguous prefix of offsets marked done, as later gaps fill', async () => {
     const groupId = freshGroup();

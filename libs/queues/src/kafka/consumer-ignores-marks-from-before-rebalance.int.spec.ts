@@ -1,37 +1,20 @@
-import { eventually, useTestKafka, type TestKafka } from '@eventpath/dev-infra';
-import { Kafka, type Admin } from 'kafkajs';
+import { eventually } from '@eventpath/dev-infra';
 import { AtLeastOnceConsumer, type BatchHandler, type TopicPartitions } from './at-least-once-consumer';
+import { startConsumerTestBed, type ConsumerTestBed } from './test-support/consumer-test-bed';
 
 describe('AtLeastOnceConsumer across a rebalance', () => {
-  let testKafka: TestKafka;
-  let kafka: Kafka;
-  let admin: Admin;
+  let bed: ConsumerTestBed;
   let topic: string;
   beforeAll(async () => {
-    testKafka = await useTestKafka();
-    topic = await testKafka.createUniqueTopic('rebalanced', 2);
-    kafka = new Kafka(testKafka.clientConfig('rebalance-test'));
-    admin = kafka.admin();
-    await admin.connect();
-    const producer = kafka.producer(testKafka.producerConfig());
-    await producer.connect();
-    await producer.send({
-      topic,
-      messages: [0, 1, 0, 1].map((partition, i) => ({ partition, value: `m${i}` })),
-    });
-    await producer.disconnect();
+    bed = await startConsumerTestBed('rebalance-test');
+    topic = await bed.topic('rebalanced', 2);
+    await bed.produce(topic, [0, 1, 0, 1].map((partition, i) => ({ partition, value: `m${i}` })));
   });
-  afterAll(async () => {
-    await admin?.disconnect();
-    await testKafka?.release();
-  });
+  afterAll(() => bed?.release());
 
   it('ignores marks made for batches of the previous assignment; the new owners process and commit them again', async () => {
     const groupId = `rebalance-${Date.now()}`;
-    const committed = async () => {
-      const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-      return offsets.partitions.sort((a, b) => a.partition - b.partition).map((p) => p.offset);
-    };
+    const committed = () => bed.committed(groupId, topic);
     const heldMarks: Array<() => void> = [];
     const seenByFirst = new Set<string>();
     const revokedFromFirst: TopicPartitions[][] = [];
@@ -57,11 +40,11 @@ describe('AtLeastOnceConsumer across a rebalance', () => {
       commitIntervalMs: 100,
       // On real Kafka, kafkajs's default round-robin assigner; the dev broker's
       // settings bring their own (see testKafkaSettings).
-      consumerConfig: testKafka.consumerConfig(groupId),
+      consumerConfig: bed.testKafka.consumerConfig(groupId),
       ...extra,
     });
-    const first = new AtLeastOnceConsumer(kafka, options({ onPartitionsRevoked: (a: TopicPartitions[]) => void revokedFromFirst.push(a) }), holdFirstDelivery);
-    const second = new AtLeastOnceConsumer(kafka, options({ onPartitionsAssigned: (a: TopicPartitions[]) => void assignedToSecond.push(a) }), markAtOnce);
+    const first = new AtLeastOnceConsumer(bed.kafka, options({ onPartitionsRevoked: (a: TopicPartitions[]) => void revokedFromFirst.push(a) }), holdFirstDelivery);
+    const second = new AtLeastOnceConsumer(bed.kafka, options({ onPartitionsAssigned: (a: TopicPartitions[]) => void assignedToSecond.push(a) }), markAtOnce);
     await first.start();
     try {
       await eventually(() => heldMarks.length === 4, 15_000, 'all four messages at the first member');

@@ -1,6 +1,7 @@
-import { eventually, useTestKafka, type TestKafka } from '@eventpath/dev-infra';
-import { Kafka, KafkaJSError, type Admin, type ConsumerConfig } from 'kafkajs';
+import { eventually } from '@eventpath/dev-infra';
+import { Kafka, KafkaJSError, type ConsumerConfig } from 'kafkajs';
 import { AtLeastOnceConsumer, type TopicPartitions } from './at-least-once-consumer';
+import { startConsumerTestBed, type ConsumerTestBed } from './test-support/consumer-test-bed';
 
 /**
  * `kafka`, except that the first commit of done work (any offset but the
@@ -27,38 +28,28 @@ function failingFirstCommit(kafka: Kafka): Kafka {
 }
 
 describe('AtLeastOnceConsumer with an onError that throws', () => {
-  let testKafka: TestKafka;
-  let admin: Admin;
+  let bed: ConsumerTestBed;
   let topic: string;
 
   beforeAll(async () => {
-    testKafka = await useTestKafka();
-    topic = await testKafka.createUniqueTopic('on-error-throws', 1);
-    const kafka = new Kafka(testKafka.clientConfig('on-error-test'));
-    admin = kafka.admin();
-    await admin.connect();
-    const producer = kafka.producer(testKafka.producerConfig());
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: 5 }, (_, i) => ({ value: `m${i}` })) });
-    await producer.disconnect();
+    bed = await startConsumerTestBed('on-error-test');
+    topic = await bed.topic('on-error-throws', 1);
+    await bed.produce(topic, Array.from({ length: 5 }, (_, i) => ({ value: `m${i}` })));
   });
-  afterAll(async () => {
-    await admin?.disconnect();
-    await testKafka?.release();
-  });
+  afterAll(() => bed?.release());
 
   it('still commits, and still runs its hooks, after onError threw for a failed commit and a failed hook', async () => {
     const groupId = `on-error-${Date.now()}`;
     const reported: string[] = [];
     const revoked: TopicPartitions[][] = [];
     const consumer = new AtLeastOnceConsumer(
-      failingFirstCommit(new Kafka(testKafka.clientConfig('on-error-consumer'))),
+      failingFirstCommit(new Kafka(bed.testKafka.clientConfig('on-error-consumer'))),
       {
         groupId,
         topics: [topic],
         fromBeginning: true,
         commitIntervalMs: 100,
-        consumerConfig: testKafka.consumerConfig(groupId),
+        consumerConfig: bed.testKafka.consumerConfig(groupId),
         onPartitionsAssigned: () => {
           throw new Error('the assign hook fails');
         },
@@ -76,14 +67,7 @@ describe('AtLeastOnceConsumer with an onError that throws', () => {
     try {
       await eventually(() => reported.some((e) => /injected commit failure/.test(e)), 30_000, 'the failed commit reported');
       // The commits after the failed one go through.
-      await eventually(
-        async () => {
-          const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-          return offsets.partitions[0].offset === '5';
-        },
-        10_000,
-        'offset 5 committed after the failure',
-      );
+      await eventually(async () => (await bed.committed(groupId, topic))[0] === '5', 10_000, 'offset 5 committed after the failure');
       expect(reported.some((e) => /the assign hook fails/.test(e))).toBe(true);
     } finally {
       await consumer.stop();

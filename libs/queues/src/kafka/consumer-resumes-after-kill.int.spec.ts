@@ -1,36 +1,28 @@
-import { eventually, useTestKafka, type TestKafka } from '@eventpath/dev-infra';
-import { Kafka, type Admin } from 'kafkajs';
+import { eventually } from '@eventpath/dev-infra';
 import { plainConsumerConfig, startConsumerProcess, type ConsumerProcess } from './test-support/consumer-processes';
+import { startConsumerTestBed, type ConsumerTestBed } from './test-support/consumer-test-bed';
 
 describe('an at-least-once consumer killed with SIGKILL', () => {
-  let testKafka: TestKafka;
-  let admin: Admin;
+  let bed: ConsumerTestBed;
   let topic: string;
   const children: ConsumerProcess[] = [];
 
   beforeAll(async () => {
-    testKafka = await useTestKafka();
-    topic = await testKafka.createUniqueTopic('resume', 1);
-    const kafka = new Kafka(testKafka.clientConfig('kill-test'));
-    admin = kafka.admin();
-    await admin.connect();
-    const producer = kafka.producer(testKafka.producerConfig());
-    await producer.connect();
-    await producer.send({ topic, messages: Array.from({ length: 20 }, (_, i) => ({ value: `m${i}` })) });
-    await producer.disconnect();
+    bed = await startConsumerTestBed('kill-test');
+    topic = await bed.topic('resume', 1);
+    await bed.produce(topic, Array.from({ length: 20 }, (_, i) => ({ value: `m${i}` })));
   });
   afterAll(async () => {
     await Promise.all(children.map((child) => child.kill()));
-    await admin?.disconnect();
-    await testKafka?.release();
+    await bed?.release();
   });
 
   function startConsumer(groupId: string, doneBelow: number): ConsumerProcess {
     const child = startConsumerProcess({
       name: `kill-test-${doneBelow}`,
-      clientConfig: testKafka.clientConfig(`kill-test-${doneBelow}`),
+      clientConfig: bed.testKafka.clientConfig(`kill-test-${doneBelow}`),
       // A short session lets the broker give up on the killed member sooner.
-      consumerConfig: plainConsumerConfig(testKafka.consumerConfig(groupId, { sessionTimeout: 3000, heartbeatInterval: 300 })),
+      consumerConfig: plainConsumerConfig(bed.testKafka.consumerConfig(groupId, { sessionTimeout: 3000, heartbeatInterval: 300 })),
       groupId,
       topic,
       doneBelow,
@@ -39,10 +31,7 @@ describe('an at-least-once consumer killed with SIGKILL', () => {
     return child;
   }
 
-  async function committed(groupId: string): Promise<string> {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return offsets.partitions[0].offset;
-  }
+  const committed = async (groupId: string) => (await bed.committed(groupId, topic))[0];
 
   it('resumes in a new process from the first offset that was not done, skipping nothing', async () => {
     const groupId = `resume-${Date.now()}`;

@@ -1,6 +1,6 @@
-import { eventually, useTestKafka, type TestKafka } from '@eventpath/dev-infra';
-import { Kafka, type Producer } from 'kafkajs';
+import { eventually } from '@eventpath/dev-infra';
 import { AtLeastOnceConsumer, type AtLeastOnceConsumerOptions, type BatchHandler } from './at-least-once-consumer';
+import { startConsumerTestBed, type ConsumerTestBed } from './test-support/consumer-test-bed';
 
 const HOOK_MS = 1000;
 const work = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -18,22 +18,14 @@ function batchesDuringHooks(events: string[]): number {
 }
 
 describe('AtLeastOnceConsumer rebalance hooks', () => {
-  let testKafka: TestKafka;
-  let kafka: Kafka;
-  let producer: Producer;
+  let bed: ConsumerTestBed;
   let topic: string;
 
   beforeAll(async () => {
-    testKafka = await useTestKafka();
-    topic = await testKafka.createUniqueTopic('slow-hooks', 2);
-    kafka = new Kafka(testKafka.clientConfig('hooks-test'));
-    producer = kafka.producer(testKafka.producerConfig());
-    await producer.connect();
+    bed = await startConsumerTestBed('hooks-test');
+    topic = await bed.topic('slow-hooks', 2);
   });
-  afterAll(async () => {
-    await producer?.disconnect();
-    await testKafka?.release();
-  });
+  afterAll(() => bed?.release());
 
   it('hands no batch of a new assignment over before its revoke and assign hooks finished', async () => {
     const groupId = `slow-hooks-${Date.now()}`;
@@ -43,7 +35,7 @@ describe('AtLeastOnceConsumer rebalance hooks', () => {
       topics: [topic],
       fromBeginning: true,
       commitIntervalMs: 100,
-      consumerConfig: testKafka.consumerConfig(groupId),
+      consumerConfig: bed.testKafka.consumerConfig(groupId),
       ...extra,
     });
     const markAtOnce: BatchHandler = async (batch) => {
@@ -51,7 +43,7 @@ describe('AtLeastOnceConsumer rebalance hooks', () => {
     };
     // Hooks that take a while, as closing files or flushing buffers would.
     const first = new AtLeastOnceConsumer(
-      kafka,
+      bed.kafka,
       options({
         onPartitionsRevoked: async () => {
           events.push('revoke-start');
@@ -69,11 +61,13 @@ describe('AtLeastOnceConsumer rebalance hooks', () => {
         await markAtOnce(batch);
       },
     );
-    const second = new AtLeastOnceConsumer(kafka, options({}), markAtOnce);
+    const second = new AtLeastOnceConsumer(bed.kafka, options({}), markAtOnce);
 
     // Messages keep coming on both partitions, so every assignment has batches waiting at once.
     let producing = true;
     let sent = 0;
+    const producer = bed.kafka.producer(bed.testKafka.producerConfig());
+    await producer.connect();
     const load = (async () => {
       while (producing) {
         await producer.send({ topic, messages: [0, 1].map((partition) => ({ partition, value: `m${sent++}` })) });
@@ -93,6 +87,7 @@ describe('AtLeastOnceConsumer rebalance hooks', () => {
     } finally {
       producing = false;
       await load;
+      await producer.disconnect();
       await Promise.all([first.stop(), second.stop()]);
     }
   }, 90_000);
