@@ -252,8 +252,9 @@ static void skip(reader_t *r, size_t n) {
         r->left -= n;
 }
 
-/* A (nullable) STRING into out; a null or a too long one marks the reader
- * bad when `required`, else reads as "". */
+/* A (nullable) STRING into out (MAX_NAME bytes). When `required`, a null or
+ * a longer one marks the reader bad; else null reads as "" and a longer one
+ * is cut (it is only printed). */
 static void read_str(reader_t *r, char *out, int required) {
         int16_t len = read_i16(r);
         out[0] = '\0';
@@ -264,14 +265,15 @@ static void read_str(reader_t *r, char *out, int required) {
                         r->bad = 1;
                 return;
         }
-        if ((size_t)len >= MAX_NAME) {
+        if ((size_t)len >= MAX_NAME && required) {
                 r->bad = 1;
                 return;
         }
         if (!need(r, (size_t)len))
                 return;
-        memcpy(out, r->p, (size_t)len);
-        out[len] = '\0';
+        size_t kept = (size_t)len < MAX_NAME ? (size_t)len : MAX_NAME - 1;
+        memcpy(out, r->p, kept);
+        out[kept] = '\0';
         skip(r, (size_t)len);
 }
 
@@ -636,7 +638,7 @@ static int inspected_api(int16_t api_key, int16_t version) {
 }
 
 static void hold(conn_t *c, int holding) {
-        held_conns += holding - c->holding;
+        __atomic_add_fetch(&held_conns, holding - c->holding, __ATOMIC_RELEASE);
         c->holding = holding;
 }
 
@@ -894,13 +896,16 @@ ssize_t sendmsg(int fd, const struct msghdr *msg, int flags) {
  * the mock would wait for bytes that already came. */
 int poll(struct pollfd *fds, nfds_t nfds, int timeout) {
         pthread_once(&real_once, resolve_real);
+        /* Only the mock's thread holds bytes, and it polls after holding
+         * them: it always sees its own count. */
+        if (__atomic_load_n(&held_conns, __ATOMIC_ACQUIRE) == 0)
+                return real_poll(fds, nfds, timeout);
         int held = 0;
         pthread_mutex_lock(&guard_lock);
-        if (held_conns > 0)
-                for (nfds_t i = 0; i < nfds; i++) {
-                        conn_t *c = tracked(fds[i].fd);
-                        held += c && c->holding && (fds[i].events & POLLIN);
-                }
+        for (nfds_t i = 0; i < nfds; i++) {
+                conn_t *c = tracked(fds[i].fd);
+                held += c && c->holding && (fds[i].events & POLLIN);
+        }
         pthread_mutex_unlock(&guard_lock);
         int r = real_poll(fds, nfds, held ? 0 : timeout);
         if (!held || r < 0)
