@@ -224,6 +224,14 @@ describe('GcsStore', () => {
     expect(String((deadlineError.cause as Error).message)).toMatch(/503/);
   });
 
+  it('fails with a StorageError, and destroys the stream, when it cannot spool a stream', async () => {
+    const store = storeOnFreshPrefix({ spoolDirectory: join(scratch, 'missing') });
+    const content = Readable.from([Buffer.from('x')]);
+    const error = await store.putStream(content, 'unspooled').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageRequestError);
+    expect(content.destroyed).toBe(true);
+  });
+
   it('does not retry a failure that retrying cannot fix', async () => {
     const store = new GcsStore('gs://no-such-bucket/x', { storageOptions: emulator.storageOptions(), retry: { deadlineMs: 10_000 } });
     const started = Date.now();

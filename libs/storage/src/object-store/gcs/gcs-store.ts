@@ -114,7 +114,10 @@ export class GcsStore implements ObjectStore {
       throw error;
     }
     // A stream can be read once; spooling it to disk lets every retry start from byte 0.
-    const spoolDir = await mkdtemp(join(this.spoolDirectory, 'eventpath-gcs-spool-'));
+    const spoolDir = await mkdtemp(join(this.spoolDirectory, 'eventpath-gcs-spool-')).catch((error: unknown) => {
+      content.destroy();
+      throw new StorageRequestError('put', name, undefined, { cause: error });
+    });
     try {
       const spoolPath = join(spoolDir, 'content');
       return await this.upload(name, options, async (signal) => ({ path: spoolPath, ...(await spool(content, spoolPath, signal)) }));
