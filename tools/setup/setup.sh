@@ -2,6 +2,7 @@
 # Installs what the project needs on a fresh Debian machine and does nothing
 # when everything is already present:
 #   - Debian packages: redis-server (failover store in tests and the dev stack),
+#     strace (a storage test observes fsync calls),
 #     librdkafka-dev + gcc (the dev Kafka broker is compiled against librdkafka's
 #     mock cluster), kcat (second Kafka client used by tests and for debugging);
 #   - Java and Maven (Debian default-jre-headless, maven) when missing, and
@@ -16,7 +17,7 @@ need_cmd() { command -v "$1" >/dev/null 2>&1; }
 have_pkg() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 missing=()
-for pkg in redis-server librdkafka-dev gcc kcat; do
+for pkg in redis-server librdkafka-dev gcc kcat strace; do
   have_pkg "$pkg" || missing+=("$pkg")
 done
 want_java=true
