@@ -21,7 +21,10 @@ export interface ConsumedBatch {
    * from the committed offset instead.
    */
   markDone(offset: string): void;
-  /** Tells the group this member is alive during long processing. */
+  /**
+   * Tells the group this member is alive. The consumer already does so
+   * every `heartbeatInterval` while the handler runs; calling it is harmless.
+   */
   heartbeat(): Promise<void>;
 }
 
@@ -58,6 +61,9 @@ export interface AtLeastOnceConsumerOptions {
    */
   onError?: (error: unknown) => void;
 }
+
+/** Heartbeat period while a handler runs, when consumerConfig does not set one (kafkajs's default). */
+const DEFAULT_HEARTBEAT_INTERVAL_MS = 3000;
 
 /** kafkajs batches carry the offset they were fetched from; its typings do not say so. */
 type FetchedBatch = Batch & { fetchedOffset?: string };
@@ -183,8 +189,8 @@ export class AtLeastOnceConsumer {
     const generation = this.generation;
     const { topic, partition } = batch;
     const fetched = fetchedOffset(batch);
-    // Batches of a new assignment wait until its hooks have run.
-    await this.hooks;
+    // Batches of a new assignment wait until its hooks have run (the member heartbeating meanwhile).
+    await this.withHeartbeats(heartbeat, () => this.hooks);
     let position = generation === this.generation ? await this.positionFor(batch, fetched, generation) : undefined;
     if (position && fetched > position.next) position = await this.recheck(batch, fetched, position, generation);
     if (!position || generation !== this.generation) {
@@ -204,16 +210,18 @@ export class AtLeastOnceConsumer {
     const messages = batch.messages.filter((m) => BigInt(m.offset) >= position.next);
     if (messages.length > 0) {
       this.tracker.track(topic, partition, messages.map((m) => m.offset));
-      await this.handler({
-        topic,
-        partition,
-        messages,
-        highWatermark: batch.highWatermark,
-        markDone: (offset) => {
-          if (generation === this.generation) this.tracker.markDone(topic, partition, offset);
-        },
-        heartbeat,
-      });
+      await this.withHeartbeats(heartbeat, () =>
+        this.handler({
+          topic,
+          partition,
+          messages,
+          highWatermark: batch.highWatermark,
+          markDone: (offset) => {
+            if (generation === this.generation) this.tracker.markDone(topic, partition, offset);
+          },
+          heartbeat,
+        }),
+      );
     }
     // kafkajs resolves the batch's last offset (trailing control records included) next.
     const end = BigInt(batch.lastOffset()) + 1n;
@@ -321,6 +329,25 @@ export class AtLeastOnceConsumer {
       this.committedReads.set(topic, read);
     }
     return read;
+  }
+
+  /**
+   * Runs `run` while heartbeating: kafkajs heartbeats only between batches,
+   * so a handler (or a hook) longer than the session timeout would get the
+   * member evicted, its work redelivered elsewhere.
+   */
+  private async withHeartbeats(heartbeat: () => Promise<void>, run: () => Promise<void>): Promise<void> {
+    // kafkajs sends a heartbeat only when `heartbeatInterval` has passed since the last one.
+    const interval = this.options.consumerConfig?.heartbeatInterval ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    const timer = setInterval(() => {
+      // A failure (a rebalance started) is kafkajs's to act on after the handler returned.
+      heartbeat().catch(() => undefined);
+    }, Math.max(50, Math.floor(interval / 2)));
+    try {
+      await run();
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   private async commitOnce(): Promise<void> {
