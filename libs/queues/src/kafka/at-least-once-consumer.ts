@@ -114,7 +114,8 @@ export class AtLeastOnceConsumer {
   /** Committed offsets per topic, read once per generation. */
   private committedReads = new Map<string, Promise<Map<number, bigint | undefined>>>();
   private commitTimer?: NodeJS.Timeout;
-  private committing: Promise<void> = Promise.resolve();
+  private commitInFlight?: Promise<void>;
+  private commitQueued?: Promise<void>;
   private settleClosed!: { resolve: () => void; reject: (error: unknown) => void };
   /** The revoke and assign hooks of the latest rebalance; batches wait for them. */
   private hooks: Promise<void> = Promise.resolve();
@@ -166,10 +167,21 @@ export class AtLeastOnceConsumer {
     this.consumer.resume(partitions);
   }
 
-  /** Commits what is committable now, without waiting for the interval. */
+  /**
+   * Commits what is committable now, without waiting for the interval.
+   * Calls made while a commit is in flight share one commit after it, so
+   * a slow coordinator never builds a queue of them. Never rejects:
+   * failures go to `onError` and the next commit tries again.
+   */
   commit(): Promise<void> {
-    this.committing = this.committing.then(() => this.commitOnce());
-    return this.committing;
+    if (this.commitQueued) return this.commitQueued;
+    if (!this.commitInFlight) return this.runCommit();
+    const queued = this.commitInFlight.then(() => {
+      this.commitQueued = undefined;
+      return this.runCommit();
+    });
+    this.commitQueued = queued;
+    return queued;
   }
 
   /** Commits what is done, leaves the group and disconnects. Work not marked done is redelivered to the next member. */
@@ -348,6 +360,14 @@ export class AtLeastOnceConsumer {
     } finally {
       clearInterval(timer);
     }
+  }
+
+  private runCommit(): Promise<void> {
+    const run = this.commitOnce().finally(() => {
+      if (this.commitInFlight === run) this.commitInFlight = undefined;
+    });
+    this.commitInFlight = run;
+    return run;
   }
 
   private async commitOnce(): Promise<void> {
