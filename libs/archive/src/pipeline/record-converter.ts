@@ -1,0 +1,177 @@
+import type { MessageSchema, ParquetMapping } from '@eventpath/schemas';
+import type { KafkaMessage } from 'kafkajs';
+import type { DeadLetter, DeadLetterBatch, DeadLetterReason } from '../dead-letters/dead-letter';
+import type { FileRoller } from '../files/file-roller';
+import type { FinalizedArchiveFile } from '../files/finalized-archive-file';
+import type { RowBatch } from '../files/open-archive-file';
+import type { PartitionClocks } from '../files/partition-clocks';
+import { OffsetRuns } from '../offsets/offset-runs';
+import type { TimePartition } from '../time/time-partitioner';
+import type { BatchItem } from './read-item';
+
+/** Looks message types up in the current schema version (SchemaRegistry.messageType). */
+export type MessageTypeLookup = (typeName: string) => MessageSchema;
+
+/** What became of one batch's records, for metrics. */
+export interface ConversionCounts {
+  written: number;
+  deadLettered: Partial<Record<DeadLetterReason, number>>;
+  /** Later than the window's end, within grace: written to the window's file. */
+  lateWithinGrace: number;
+  /** Later than the window's end plus grace. */
+  lateBeyondGrace: number;
+}
+
+export interface ConversionResult {
+  finalized: FinalizedArchiveFile[];
+  deadLetters?: DeadLetterBatch;
+  counts: ConversionCounts;
+}
+
+interface Group {
+  timePartition: TimePartition;
+  late: boolean;
+  batch: RowBatch;
+}
+
+/**
+ * The convert stage's work on one batch: decode each record with the
+ * topic's current schema, read its event time, find its time partition,
+ * turn it into a row and hand the rows to the file roller, one call per time
+ * partition. Records that cannot be archived become dead letters with the
+ * reason; none is dropped.
+ */
+export class RecordConverter {
+  private readonly mappings = new WeakMap<MessageSchema, Map<boolean, ParquetMapping>>();
+
+  constructor(
+    private readonly roller: FileRoller,
+    private readonly clocks: PartitionClocks,
+    private readonly lookup: MessageTypeLookup,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async convert(item: BatchItem): Promise<ConversionResult> {
+    const { lease, settings, messages } = item;
+    const { topic, partition } = lease;
+    const schema = this.lookup(settings.messageType);
+    const mapping = this.mappingOf(schema, settings.metadataColumns);
+    const groups = new Map<number, Group>();
+    const dead: DeadLetter[] = [];
+    const counts: ConversionCounts = { written: 0, deadLettered: {}, lateWithinGrace: 0, lateBeyondGrace: 0 };
+    const deadLetter = (message: KafkaMessage, reason: DeadLetterReason, detail: string) => {
+      dead.push(toDeadLetter(topic, partition, message, reason, detail));
+      counts.deadLettered[reason] = (counts.deadLettered[reason] ?? 0) + 1;
+    };
+
+    for (const message of messages) {
+      const value = message.value;
+      if (value === null) {
+        deadLetter(message, 'tombstone', 'the record has a null value');
+        continue;
+      }
+      let decoded;
+      try {
+        decoded = schema.decode(value);
+      } catch (error) {
+        deadLetter(message, 'undecodable', (error as Error).message);
+        continue;
+      }
+      const time = settings.timestamp.read(decoded, message.timestamp);
+      if (!time.ok) {
+        deadLetter(message, 'no-timestamp', time.reason);
+        continue;
+      }
+      const timePartition = settings.partitioner.partitionOf(time.ms);
+      const clock = this.clocks.of(lease);
+      let late = false;
+      if (clock !== undefined && clock >= timePartition.end) {
+        if (clock >= timePartition.end + settings.graceMs) {
+          counts.lateBeyondGrace += 1;
+          if (settings.lateEvents === 'dead-letter') {
+            deadLetter(message, 'late', `event time ${new Date(time.ms).toISOString()} is past its window's end plus grace (partition event time ${new Date(clock).toISOString()})`);
+            continue;
+          }
+          late = true;
+        } else {
+          counts.lateWithinGrace += 1;
+        }
+      }
+      let row;
+      try {
+        row = mapping.toRow(decoded, { topic, partition, offset: message.offset, timestamp: message.timestamp, eventId: header(message, settings.eventIdHeader) });
+      } catch (error) {
+        deadLetter(message, 'unmappable', (error as Error).message);
+        continue;
+      }
+      this.clocks.advance(lease, time.ms);
+      let group = groups.get(timePartition.start);
+      if (!group) {
+        group = { timePartition, late, batch: { rows: [], offsets: [], eventTimes: [], recordBytes: 0 } };
+        groups.set(timePartition.start, group);
+      }
+      group.batch.rows.push(row);
+      group.batch.offsets.push(Number(message.offset));
+      group.batch.eventTimes.push(time.ms);
+      group.batch.recordBytes += value.length;
+    }
+
+    const finalized: FinalizedArchiveFile[] = [];
+    const now = this.now();
+    for (const group of groups.values()) {
+      const result = await this.roller.write({ settings, partition, timePartition: group.timePartition, mapping, lease, late: group.late }, group.batch, now);
+      finalized.push(...result.finalized);
+      counts.written += group.batch.rows.length - result.rejected.length;
+      for (const rejected of result.rejected) {
+        const message = messages.find((m) => Number(m.offset) === rejected.offset);
+        if (message) deadLetter(message, 'unmappable', rejected.reason);
+      }
+    }
+    if (dead.length === 0) return { finalized, counts };
+    dead.sort((a, b) => Number(a.offset) - Number(b.offset));
+    const offsets = new OffsetRuns();
+    for (const record of dead) offsets.add(Number(record.offset));
+    return { finalized, counts, deadLetters: { kind: 'dead-letters', topic, partition, records: dead, offsets, lease } };
+  }
+
+  private mappingOf(schema: MessageSchema, metadataColumns: boolean): ParquetMapping {
+    let byOption = this.mappings.get(schema);
+    if (!byOption) {
+      byOption = new Map();
+      this.mappings.set(schema, byOption);
+    }
+    let mapping = byOption.get(metadataColumns);
+    if (!mapping) {
+      mapping = schema.parquetMapping({ metadataColumns });
+      byOption.set(metadataColumns, mapping);
+    }
+    return mapping;
+  }
+}
+
+function header(message: KafkaMessage, name: string): string | null {
+  const value = message.headers?.[name];
+  if (value === undefined) return null;
+  const first = Array.isArray(value) ? value[0] : value;
+  return first === undefined ? null : first.toString();
+}
+
+function toDeadLetter(topic: string, partition: number, message: KafkaMessage, reason: DeadLetterReason, detail: string): DeadLetter {
+  const headers: Array<[string, Buffer]> = [];
+  for (const [name, value] of Object.entries(message.headers ?? {})) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item !== undefined) headers.push([name, Buffer.isBuffer(item) ? item : Buffer.from(String(item))]);
+    }
+  }
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: message.timestamp,
+    key: message.key ?? null,
+    value: message.value,
+    headers,
+    reason,
+    detail,
+  };
+}
