@@ -1,11 +1,5 @@
-import { configFields } from '@eventpath/runtime';
-import { z } from 'zod';
-
-/** Environment variables the archiver reads; see README "Configuration". */
-export const archiverConfigSchema = z.object({
-  LOG_LEVEL: configFields.logLevel().default('info'),
-  /** Port of the operations server: /healthz, /readyz, /metrics. */
-  OPS_PORT: configFields.port().default(9403),
-});
-
-export type ArchiverConfig = z.infer<typeof archiverConfigSchema>;
+// The archiver's configuration: a YAML or JSON file named by ARCHIVER_CONFIG,
+// with environment overrides for the common keys. See README "Configuration".
+export { loadArchiverConfig, parseArchiverConfig, BUILT_IN_TOPIC_DEFAULTS, type ArchiverConfig, type TopicRule } from './config/archiver-config';
+export { configFileSchema, type ConfigFile } from './config/config-file-schema';
+export { resolveTopics, type ResolvedTopic } from './config/topic-resolution';
