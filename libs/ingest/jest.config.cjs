@@ -3,6 +3,4 @@ module.exports = {
   preset: '../../jest.preset.js',
   rootDir: __dirname,
   testTimeout: 60000,
-  // Until the lib's first spec lands.
-  passWithNoTests: true,
 };

@@ -1,0 +1,41 @@
+/** Value bytes ready for Kafka, and what they are. */
+export interface EncodedValue {
+  bytes: Buffer;
+  contentType: string;
+}
+
+/**
+ * A value that does not fit the topic: `field` is the path inside the value
+ * (`items[3].price`, empty for the value as a whole).
+ */
+export class ValueError extends Error {
+  override readonly name = 'ValueError';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * How one topic's values become bytes: JSON text for topics without a
+ * schema, the protobuf binary form for topics with one.
+ */
+export interface ValueCodec {
+  /** The protobuf message type, when the topic has one. */
+  readonly messageType?: string;
+  /** A JSON value from a request. @throws ValueError */
+  fromJson(value: unknown): EncodedValue;
+  /** Bytes a producer sent as they are (protobuf body, REST Proxy binary). @throws ValueError */
+  fromBytes(bytes: Buffer): EncodedValue;
+}
+
+export const JSON_CONTENT_TYPE = 'application/json';
+export const BINARY_CONTENT_TYPE = 'application/octet-stream';
+
+/** Topics without a schema: JSON values are stored as their JSON text, bytes as they are. */
+export const plainValueCodec: ValueCodec = {
+  fromJson: (value) => ({ bytes: Buffer.from(JSON.stringify(value)), contentType: JSON_CONTENT_TYPE }),
+  fromBytes: (bytes) => ({ bytes, contentType: BINARY_CONTENT_TYPE }),
+};
