@@ -32,4 +32,11 @@ export { FrontingRelay, type FrontingRelayOptions } from './relay/fronting-relay
 
 export { ConsumerLagMonitor, type ConsumerLagMonitorOptions } from './lag/consumer-lag-monitor';
 
+export { drainedMessage } from './drain/drained-message';
+export { DrainRateLimit } from './drain/drain-rate-limit';
+export { deliveryCounts, keepPending } from './drain/pending-entries';
+export { discoverFailoverStreams } from './drain/failover-stream-discovery';
+export { StreamDrainer, type StreamDrainerOptions, type StreamReadOptions } from './drain/stream-drainer';
+export { FailoverDrain, type FailoverDrainOptions } from './drain/failover-drain';
+
 export { keepTrying, type KeepTryingOptions } from './lifecycle/keep-trying';

@@ -11,7 +11,7 @@ describe('deadLetterMessage', () => {
 
   it('keeps the record and adds reason, target and Kafka origin headers', () => {
     const letter = deadLetterMessage(
-      { key: 'k', value: 'v', partition: 5, timestamp: '1700000000000', headers: { 'event-id': 'e-1' } },
+      { key: 'k', value: 'v', partition: 5, timestamp: '1700000000000', headers: { 'eventpath-event-id': 'e-1' } },
       refusal,
       { kind: 'kafka', topic: 'events', partition: 5, offset: '1234' },
       1700000001000,
@@ -21,7 +21,7 @@ describe('deadLetterMessage', () => {
     expect(letter.timestamp).toBe('1700000000000');
     expect(letter.partition).toBeUndefined();
     expect(letter.headers).toEqual({
-      'event-id': 'e-1',
+      'eventpath-event-id': 'e-1',
       [DEAD_LETTER_HEADERS.reason]: 'message-too-large',
       [DEAD_LETTER_HEADERS.error]: 'message-too-large: MESSAGE_TOO_LARGE',
       [DEAD_LETTER_HEADERS.targetCluster]: 'mainstream',

@@ -8,7 +8,7 @@ const record = (overrides: Partial<KafkaMessage> = {}): KafkaMessage =>
     timestamp: '1700000000123',
     attributes: 0,
     offset: '42',
-    headers: { 'event-id': Buffer.from('e-1'), tag: [Buffer.from('a'), Buffer.from('b')] },
+    headers: { 'eventpath-event-id': Buffer.from('e-1'), tag: [Buffer.from('a'), Buffer.from('b')] },
     ...overrides,
   }) as KafkaMessage;
 
@@ -19,7 +19,7 @@ describe('relayedMessage', () => {
       key: Buffer.from('k'),
       value: Buffer.from('v'),
       timestamp: '1700000000123',
-      headers: { 'event-id': Buffer.from('e-1'), tag: [Buffer.from('a'), Buffer.from('b')] },
+      headers: { 'eventpath-event-id': Buffer.from('e-1'), tag: [Buffer.from('a'), Buffer.from('b')] },
     });
     expect(message.partition).toBeUndefined();
   });

@@ -17,8 +17,8 @@ export interface TestEvent {
  */
 const BASE_TIME = Date.now() - 60 * 60 * 1000;
 
-/** The event id header of the tests, as the gateway sets it. */
-export const ID_HEADER = 'event-id';
+/** The event id header, as the gateway sets it (libs/ingest's EVENT_ID_HEADER). */
+export const ID_HEADER = 'eventpath-event-id';
 
 /**
  * `count` events over `keys` keys (every 7th without a key), each with the
@@ -40,7 +40,7 @@ export function testEvents(count: number, options: { prefix?: string; keys?: num
       id,
       key,
       value: body.padEnd(valueBytes, ' '),
-      headers: { [ID_HEADER]: id, 'content-type': 'application/json', 'ingest-time': String(timestamp + 5), tag: ['first', 'second'] },
+      headers: { [ID_HEADER]: id, 'eventpath-content-type': 'application/json', 'eventpath-ingest-time': String(timestamp + 5), tag: ['first', 'second'] },
       timestamp,
     };
   });
