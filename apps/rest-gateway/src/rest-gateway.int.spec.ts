@@ -1,8 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
 import { PassThrough } from 'node:stream';
 import { createLogger, ConfigError } from '@eventpath/runtime';
 import { startRedis, useTestKafka, type DevRedis, type TestKafka } from '@eventpath/dev-infra';
 import { loadRestGatewayConfig } from './config';
+import { loadGatewayConfigFile } from './gateway-config-file';
 import { createRestGateway } from './rest-gateway';
 import { gatewayEnv, startGatewayUnderTest } from './test-support/gateway-under-test';
 import { postEvents, request, type NativeAnswer } from './test-support/http-client';
@@ -117,6 +121,19 @@ describe('rest-gateway start-up, operations endpoints and stop', () => {
     const broken = gatewayEnv({ bootstrap: 'localhost:1', redisUrl: 'redis://localhost:1', file: {} });
     writeFileSync(broken['GATEWAY_CONFIG'], 'topics: [unclosed');
     expect(() => loadRestGatewayConfig(broken)).toThrow(/GATEWAY_CONFIG: is not valid YAML or JSON/);
+  });
+});
+
+describe('the example deployment configuration', () => {
+  it('holds a GATEWAY_CONFIG file and environment the gateway accepts', () => {
+    const [env, file] = parseAllDocuments(readFileSync(join(__dirname, '..', 'deploy', 'kubernetes', 'configmap.yaml'), 'utf8')).map(
+      (doc) => doc.toJS() as { data: Record<string, string> },
+    );
+    const path = join(mkdtempSync(join(tmpdir(), 'example-config-')), 'gateway.yaml');
+    writeFileSync(path, file.data['gateway.yaml']);
+    const parsed = loadGatewayConfigFile(path);
+    expect(Object.keys(parsed.topics ?? {})).toEqual(['ride-booked', 'page-views']);
+    expect(() => loadRestGatewayConfig({ ...env.data, GATEWAY_CONFIG: path, REDIS_URL: 'redis://redis:6379' })).not.toThrow();
   });
 });
 
