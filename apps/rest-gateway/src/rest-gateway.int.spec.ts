@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -66,6 +68,31 @@ describe('rest-gateway start-up, operations endpoints and stop', () => {
     const stored = await idsInTopic(kafka.bootstrap, topic);
     for (const id of acknowledged) expect(stored).toContain(id);
     await expect(fetch(`${app.httpUrl}/v1/topics`)).rejects.toThrow();
+  });
+
+  it('serves the ingest API over TLS with TLS_CERT_FILE and TLS_KEY_FILE', async () => {
+    const topic = await kafka.createUniqueTopic('tls', 1);
+    const dir = mkdtempSync(join(tmpdir(), 'gateway-tls-'));
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')];
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    const app = await startGatewayUnderTest({ bootstrap: kafka.bootstrap, redisUrl: redis.url, env: { TLS_CERT_FILE: cert, TLS_KEY_FILE: key } });
+    try {
+      expect(app.httpUrl).toMatch(/^https:/);
+      const answer = await new Promise<{ status: number; body: NativeAnswer }>((resolve, reject) => {
+        const req = httpsRequest(`${app.httpUrl}/v1/topics/${topic}/events`, { method: 'POST', ca: readFileSync(cert), headers: { 'content-type': 'application/json' } }, (res) => {
+          let text = '';
+          res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as NativeAnswer }));
+        });
+        req.on('error', reject);
+        req.end(JSON.stringify({ id: 'over-tls', value: 1 }));
+      });
+      expect([answer.status, answer.body.results[0].status]).toEqual([200, 'kafka']);
+      // Plain HTTP on the TLS port gets no answer.
+      await expect(fetch(app.httpUrl.replace('https:', 'http:'))).rejects.toThrow();
+    } finally {
+      await app.stop();
+    }
   });
 
   it('refuses wrong environment variables with one message naming each', () => {
