@@ -56,7 +56,8 @@ export class RecordConverter {
     const { topic, partition } = lease;
     const schema = this.lookup(settings.messageType);
     const mapping = this.mappingOf(schema, settings.metadataColumns);
-    const groups = new Map<number, Group>();
+    // Keyed by window and lateness: records beyond grace never share a file with the window's own.
+    const groups = new Map<string, Group>();
     const dead: DeadLetter[] = [];
     const counts: ConversionCounts = { written: 0, deadLettered: {}, lateWithinGrace: 0, lateBeyondGrace: 0 };
     const deadLetter = (message: KafkaMessage, reason: DeadLetterReason, detail: string) => {
@@ -105,10 +106,11 @@ export class RecordConverter {
         continue;
       }
       this.clocks.advance(lease, time.ms);
-      let group = groups.get(timePartition.start);
+      const groupKey = `${timePartition.start}|${late}`;
+      let group = groups.get(groupKey);
       if (!group) {
         group = { timePartition, late, batch: { rows: [], offsets: [], eventTimes: [], recordBytes: 0 } };
-        groups.set(timePartition.start, group);
+        groups.set(groupKey, group);
       }
       group.batch.rows.push(row);
       group.batch.offsets.push(Number(message.offset));
