@@ -1,4 +1,5 @@
 import type { Admin, Batch, Consumer, ConsumerConfig, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import { registerCompressionCodecs } from './compression-codecs';
 import { toKafkaOperationError } from './error-classification';
 import { OffsetTracker, type CommitOffset } from './offset-tracker';
 
@@ -125,6 +126,7 @@ export class AtLeastOnceConsumer {
     private readonly options: AtLeastOnceConsumerOptions,
     private readonly handler: BatchHandler,
   ) {
+    registerCompressionCodecs();
     this.consumer = kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
     this.admin = kafka.admin();
     this.closed = new Promise<void>((resolve, reject) => (this.settleClosed = { resolve, reject }));
@@ -142,9 +144,15 @@ export class AtLeastOnceConsumer {
 
   /** Joins the group and starts handing batches to the handler. */
   async start(): Promise<void> {
-    await this.admin.connect();
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    try {
+      await this.admin.connect();
+      await this.consumer.connect();
+      await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? false });
+    } catch (error) {
+      // Nothing may stay connected after a failed start.
+      await Promise.allSettled([this.consumer.disconnect(), this.admin.disconnect()]);
+      throw toKafkaOperationError(error, `starting consumer group ${this.options.groupId}`);
+    }
     await this.consumer.run({
       autoCommit: false,
       // kafkajs moves its fetch position past each handled batch; what is

@@ -23,6 +23,9 @@ describe('classifyKafkaError', () => {
     ['CONCURRENT_TRANSACTIONS', true, 'retriable'],
     ['INVALID_REQUIRED_ACKS', false, 'fatal'],
     ['UNKNOWN_TOPIC_OR_PARTITION', true, 'unknown-topic'],
+    ['ILLEGAL_GENERATION', false, 'retriable'],
+    ['UNKNOWN_MEMBER_ID', false, 'retriable'],
+    ['REBALANCE_IN_PROGRESS', true, 'retriable'],
   ] as const)('classifies %s as %s', (type, retriable, kind) => {
     expect(classifyKafkaError(protocolError(type, retriable))).toBe(kind);
   });

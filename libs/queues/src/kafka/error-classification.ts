@@ -13,6 +13,12 @@ const AUTH_TYPES = new Set([
 const TOO_LARGE_TYPES = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 const UNKNOWN_TOPIC_TYPES = new Set(['UNKNOWN_TOPIC_OR_PARTITION']);
 /**
+ * The group moved on under a member (a rebalance, or its session expired):
+ * kafkajs rejoins by itself, and what was not committed is redelivered, so
+ * these are transient even where kafkajs flags them not retriable.
+ */
+const REBALANCE_TYPES = new Set(['ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'UNKNOWN_MEMBER_ID', 'FENCED_INSTANCE_ID']);
+/**
  * The error kafkajs raises for a send on a producer after `disconnect()`.
  * It carries no type or code and is flagged retriable, yet retrying can
  * never succeed; its message is kafkajs's own constant, matched whole.
@@ -62,6 +68,7 @@ export function classifyKafkaError(error: unknown): KafkaErrorKind {
   if (types.some((t) => TOO_LARGE_TYPES.has(t))) return 'message-too-large';
   if (chain.some((e) => e.name === 'KafkaJSError' && e.message === PRODUCER_DISCONNECTED_MESSAGE)) return 'fatal';
   if (types.some((t) => UNKNOWN_TOPIC_TYPES.has(t))) return 'unknown-topic';
+  if (types.some((t) => REBALANCE_TYPES.has(t))) return 'retriable';
   if (names.some((n) => n !== undefined && UNAVAILABLE_NAMES.has(n)) || types.some((t) => UNAVAILABLE_TYPES.has(t))) {
     return 'broker-unavailable';
   }
