@@ -9,7 +9,7 @@ describe('prepareEvents', () => {
   it('gives each event its id (the producer’s or a UUIDv7), the gateway headers, its time and its size', () => {
     const [given, generated] = prepareEvents(
       [
-        { id: 'e-1', key: Buffer.from('k'), value: { json: { a: 1 } }, headers: { trace: Buffer.from('t') }, timestamp: 7 },
+        { id: 'e-1', key: Buffer.from('k'), value: { json: { a: 1 } }, headers: { trace: 't' }, timestamp: 7 },
         { key: null, value: { bytes: Buffer.from([1, 2, 3]) } },
       ],
       plainValueCodec,

@@ -11,7 +11,7 @@ export interface DraftEvent {
   key: Buffer | null;
   /** A JSON value (converted by the topic's codec) or bytes (checked by it). */
   value: { json: unknown } | { bytes: Buffer };
-  headers?: Record<string, Buffer>;
+  headers?: Record<string, Buffer | string>;
   timestamp?: number;
   partition?: number;
 }
@@ -64,7 +64,7 @@ export function prepareEvents(drafts: readonly DraftEvent[], codec: ValueCodec, 
     const event = createIngestEvent({
       id,
       key: draft.key,
-      value: encoded.bytes,
+      value: encoded.value,
       contentType: encoded.contentType,
       producerHeaders: draft.headers,
       timestamp: draft.timestamp,

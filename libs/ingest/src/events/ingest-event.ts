@@ -10,9 +10,10 @@ import { CONTENT_TYPE_HEADER, EVENT_ID_HEADER, INGEST_TIME_HEADER } from './even
 export interface IngestEvent {
   readonly id: string;
   readonly key: Buffer | null;
-  readonly value: Buffer;
-  /** The producer's headers followed by the gateway's (`eventpath-event-id`, `-content-type`, `-ingest-time`). */
-  readonly headers: Readonly<Record<string, Buffer>>;
+  /** Bytes, or text that stands for its UTF-8 bytes (JSON values). */
+  readonly value: Buffer | string;
+  /** The producer's headers followed by the gateway's (`eventpath-event-id`, `-content-type`, `-ingest-time`); text values are their UTF-8 bytes. */
+  readonly headers: Readonly<Record<string, Buffer | string>>;
   /** Event time, epoch ms: the producer's, or the ingest time. */
   readonly timestamp: number;
   /** A partition the producer chose (REST Proxy API); the partitioner's choice otherwise. */
@@ -24,9 +25,9 @@ export interface IngestEvent {
 export interface IngestEventFields {
   id: string;
   key: Buffer | null;
-  value: Buffer;
+  value: Buffer | string;
   contentType: string;
-  producerHeaders?: Record<string, Buffer>;
+  producerHeaders?: Record<string, Buffer | string>;
   timestamp?: number;
   partition?: number;
   ingestTime: number;
@@ -34,12 +35,12 @@ export interface IngestEventFields {
 
 /** Builds the event with the gateway's headers. */
 export function createIngestEvent(fields: IngestEventFields): IngestEvent {
-  const headers: Record<string, Buffer> = { ...fields.producerHeaders };
-  headers[EVENT_ID_HEADER] = Buffer.from(fields.id);
-  headers[CONTENT_TYPE_HEADER] = Buffer.from(fields.contentType);
-  headers[INGEST_TIME_HEADER] = Buffer.from(String(fields.ingestTime));
-  let bytes = Buffer.byteLength(fields.id) + fields.value.length + (fields.key?.length ?? 0);
-  for (const name in headers) bytes += Buffer.byteLength(name) + headers[name].length;
+  const headers: Record<string, Buffer | string> = { ...fields.producerHeaders };
+  headers[EVENT_ID_HEADER] = fields.id;
+  headers[CONTENT_TYPE_HEADER] = fields.contentType;
+  headers[INGEST_TIME_HEADER] = String(fields.ingestTime);
+  let bytes = Buffer.byteLength(fields.id) + Buffer.byteLength(fields.value) + (fields.key?.length ?? 0);
+  for (const name in headers) bytes += Buffer.byteLength(name) + Buffer.byteLength(headers[name]);
   return {
     id: fields.id,
     key: fields.key,
@@ -56,7 +57,7 @@ export function toKafkaMessage(event: IngestEvent): Message {
   return {
     key: event.key,
     value: event.value,
-    headers: event.headers as Record<string, Buffer>,
+    headers: event.headers as Record<string, Buffer | string>,
     timestamp: String(event.timestamp),
     partition: event.partition,
   };
@@ -68,5 +69,5 @@ export function toKafkaMessage(event: IngestEvent): Message {
  * partitions the mainstream topic by key.
  */
 export function toFailoverEvent(event: IngestEvent): FailoverEvent {
-  return { id: event.id, key: event.key, value: event.value, headers: event.headers as Record<string, Buffer>, timestamp: event.timestamp };
+  return { id: event.id, key: event.key, value: event.value, headers: event.headers as Record<string, Buffer | string>, timestamp: event.timestamp };
 }

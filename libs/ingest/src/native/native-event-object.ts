@@ -48,7 +48,7 @@ function headersFromJson(
   input: unknown,
   limits: IngestLimits,
   problem: (field: string, message: string) => void,
-): Record<string, Buffer> | undefined {
+): Record<string, string> | undefined {
   if (input === undefined || input === null) return undefined;
   if (typeof input !== 'object' || Array.isArray(input)) {
     problem('headers', `must be an object of header names to string values, got ${describeJson(input)}`);
@@ -59,7 +59,7 @@ function headersFromJson(
     problem('headers', `${names.length} headers, more than the limit of ${limits.maxHeadersPerEvent}`);
     return undefined;
   }
-  const headers: Record<string, Buffer> = {};
+  const headers: Record<string, string> = {};
   for (const name of names) {
     const value = (input as Record<string, unknown>)[name];
     const field = `headers.${name}`;
@@ -68,7 +68,7 @@ function headersFromJson(
     else if (typeof value !== 'string') problem(field, `must be a string, got ${describeJson(value)}`);
     else if (Buffer.byteLength(name) + Buffer.byteLength(value) > limits.maxHeaderBytes) {
       problem(field, `name and value are more than the limit of ${limits.maxHeaderBytes} bytes`);
-    } else headers[name] = Buffer.from(value);
+    } else headers[name] = value;
   }
   return headers;
 }

@@ -20,7 +20,7 @@ describe('parseNativeBody', () => {
       options(),
     );
     expect(batch).toEqual([
-      { id: 'e1', key: Buffer.from('k'), value: { json: 1 }, headers: { h: Buffer.from('v') }, timestamp: 5 },
+      { id: 'e1', key: Buffer.from('k'), value: { json: 1 }, headers: { h: 'v' }, timestamp: 5 },
       { id: undefined, key: null, value: { json: 'two' }, headers: undefined, timestamp: 1500 },
     ]);
   });

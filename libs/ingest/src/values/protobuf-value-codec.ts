@@ -16,7 +16,7 @@ export function protobufValueCodec(schema: MessageSchema): ValueCodec {
   const contentType = protobufContentType(schema.name);
   const convert = (run: () => Buffer): EncodedValue => {
     try {
-      return { bytes: run(), contentType };
+      return { value: run(), contentType };
     } catch (error) {
       if (error instanceof MessageValueError) throw new ValueError(error.fieldPath, `${error.messageType}: ${error.reason}`);
       throw error;
