@@ -38,6 +38,23 @@ export {
   createParquetWriter,
   DEFAULT_PARQUET_WRITER_IMPLEMENTATION,
   DEFAULT_ROW_GROUP_BYTES,
+  PARQUET_COMPRESSIONS,
   PARQUET_WRITER_IMPLEMENTATIONS,
 } from './parquet/create-parquet-writer';
-export { ParquetRowError, ParquetSchemaError, ParquetWriterStateError, UnsupportedParquetSchemaError } from './parquet/errors';
+export {
+  ParquetRecordBatchError,
+  ParquetRowError,
+  ParquetSchemaError,
+  ParquetWriterStateError,
+  UnsupportedParquetSchemaError,
+} from './parquet/errors';
+
+// Parquet from Arrow columns (the parquet-wasm writer and what feeds it)
+export { isColumnarParquetFileWriter, type ColumnarParquetFileWriter } from './parquet/columnar-parquet-file-writer';
+export { arrowSchemaFor } from './parquet/arrow/arrow-schema';
+export { RecordBatchBuilder } from './parquet/arrow/record-batch-builder';
+export { ColumnBuilder } from './parquet/arrow/column-builder';
+export { BooleanColumnBuilder, Int64ColumnBuilder, NumberColumnBuilder } from './parquet/arrow/primitive-column-builders';
+export { BinaryColumnBuilder, Utf8ColumnBuilder } from './parquet/arrow/variable-width-column-builders';
+export { ListColumnBuilder, MapColumnBuilder, StructColumnBuilder } from './parquet/arrow/nested-column-builders';
+export { ENCODER_WORKER_FILE, ParquetEncoderWorkerError, stopParquetEncoder } from './parquet/parquet-wasm/encoder-worker-client';

@@ -1,7 +1,8 @@
 import { rm, stat } from 'node:fs/promises';
-import { ParquetRowError, ParquetWriterStateError } from './errors';
+import { ParquetRowError } from './errors';
 import { ValueProblem, type ByteCounter } from './leaf-values';
 import type { ParquetCompression, ParquetFileSummary, ParquetFileWriter } from './parquet-file-writer';
+import { WriterLifecycle } from './writer-lifecycle';
 
 /** What one writer library does for BufferedParquetFileWriter; P is its prepared row. */
 export interface ParquetWriterBackend<P> {
@@ -27,10 +28,8 @@ export interface BufferedWriterSettings<P> {
   prepareRow: (row: Record<string, unknown>, counter: ByteCounter) => P;
 }
 
-type BufferedWriterState = 'open' | 'closing' | 'closed' | 'aborted' | 'failed';
-
 /** Compressed / uncompressed guesses used only until the first calibration (after ~256 rows). */
-const INITIAL_RATIO: Record<ParquetCompression, number> = { SNAPPY: 0.5, GZIP: 0.35, UNCOMPRESSED: 1 };
+const INITIAL_RATIO: Record<ParquetCompression, number> = { SNAPPY: 0.5, GZIP: 0.35, ZSTD: 0.3, UNCOMPRESSED: 1 };
 const FIRST_CALIBRATION_ROWS = 256;
 const MAX_CALIBRATION_ROWS = 4096;
 
@@ -45,9 +44,7 @@ const MAX_CALIBRATION_ROWS = 4096;
  * and 4096 rows) with the same library and settings.
  */
 export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
-  private state: BufferedWriterState = 'open';
-  private failure: unknown;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly lifecycle: WriterLifecycle;
   private readonly keyValueMetadata: Record<string, string>;
   private rows = 0;
   private rowGroups = 0;
@@ -64,6 +61,7 @@ export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
     private readonly backend: ParquetWriterBackend<P>,
     private readonly settings: BufferedWriterSettings<P>,
   ) {
+    this.lifecycle = new WriterLifecycle(settings.path);
     this.keyValueMetadata = { ...settings.keyValueMetadata };
     this.headerBytes = backend.bytesWritten();
     this.ratio = INITIAL_RATIO[settings.compression];
@@ -74,8 +72,8 @@ export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
   }
 
   appendRows(rows: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-    return this.serialized(async () => {
-      this.assertOpen('appendRows');
+    return this.lifecycle.serialized(async () => {
+      this.lifecycle.assertOpen('appendRows');
       // The whole batch is checked before any of it is buffered: a bad row rejects the batch.
       const prepared = new Array<P>(rows.length);
       const sizes = new Array<number>(rows.length);
@@ -89,7 +87,7 @@ export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
         for (let i = 0; i < prepared.length; i++) await this.buffer(prepared[i], sizes[i]);
         await this.calibrateIfDue();
       } catch (error) {
-        this.fail(error);
+        this.lifecycle.fail(error);
         throw error;
       }
     });
@@ -104,29 +102,21 @@ export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
   }
 
   setKeyValueMetadata(key: string, value: string): void {
-    this.assertOpen('setKeyValueMetadata');
+    this.lifecycle.assertOpen('setKeyValueMetadata');
     this.keyValueMetadata[key] = value;
   }
 
   close(): Promise<ParquetFileSummary> {
-    return this.serialized(async () => {
-      this.assertOpen('close');
-      this.state = 'closing';
-      try {
-        await this.backend.finish(this.keyValueMetadata);
-      } catch (error) {
-        this.fail(error);
-        throw error;
-      }
-      // The file is complete. An abort() that came in while it was being finished does not
-      // undo that: close reports the file as written, so it must stay.
-      this.state = 'closed';
-      if (this.pendingRows > 0) this.rowGroups += 1;
-      this.pendingRows = 0;
-      this.pendingRawBytes = 0;
-      const { size } = await stat(this.settings.path);
-      return { path: this.settings.path, rows: this.rows, bytes: size, rowGroups: this.rowGroups };
-    });
+    return this.lifecycle.close(
+      () => this.backend.finish(this.keyValueMetadata),
+      async () => {
+        if (this.pendingRows > 0) this.rowGroups += 1;
+        this.pendingRows = 0;
+        this.pendingRawBytes = 0;
+        const { size } = await stat(this.settings.path);
+        return { path: this.settings.path, rows: this.rows, bytes: size, rowGroups: this.rowGroups };
+      },
+    );
   }
 
   /**
@@ -135,13 +125,10 @@ export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
    * abort does nothing; if it fails, the partial file is removed.
    */
   async abort(): Promise<void> {
-    if (this.state === 'closed' || this.state === 'aborted') return;
-    this.state = 'aborted';
-    // Whatever is in flight fails or finishes first; then the file goes, unless a close finished it.
-    await this.queue.catch(() => undefined);
-    if ((this.state as BufferedWriterState) === 'closed') return;
-    await this.backend.discard().catch(() => undefined);
-    await rm(this.settings.path, { force: true });
+    await this.lifecycle.abort(async () => {
+      await this.backend.discard().catch(() => undefined);
+      await rm(this.settings.path, { force: true });
+    });
   }
 
   private prepare(row: Record<string, unknown>, index: number, counter: ByteCounter): P {
@@ -184,24 +171,4 @@ export class BufferedParquetFileWriter<P> implements ParquetFileWriter {
     if (this.nextCalibrationRows > MAX_CALIBRATION_ROWS) this.sample = [];
   }
 
-  private serialized<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.queue.then(operation);
-    this.queue = result.catch(() => undefined);
-    return result;
-  }
-
-  private assertOpen(operation: string): void {
-    if (this.state === 'failed') {
-      throw new ParquetWriterStateError(`${operation}: the writer of ${this.settings.path} failed earlier: ${String(this.failure)}`, {
-        cause: this.failure,
-      });
-    }
-    if (this.state !== 'open') throw new ParquetWriterStateError(`${operation}: the writer of ${this.settings.path} is ${this.state}`);
-  }
-
-  private fail(error: unknown): void {
-    if (this.state === 'aborted') return;
-    this.state = 'failed';
-    this.failure = error;
-  }
 }

@@ -86,8 +86,8 @@ describe('createParquetWriter', () => {
   });
 
   it('refuses an unknown implementation', async () => {
-    await expect(createParquetWriter(join(dir, 'x.parquet'), { schema: allFieldKindsSchema() }, 'parquet-wasm' as ParquetWriterImplementation)).rejects.toThrow(
-      /Unknown Parquet writer implementation "parquet-wasm"; known: hyparquet-writer, parquetjs-lite/,
+    await expect(createParquetWriter(join(dir, 'x.parquet'), { schema: allFieldKindsSchema() }, 'duckdb' as ParquetWriterImplementation)).rejects.toThrow(
+      /Unknown Parquet writer implementation "duckdb"; known: hyparquet-writer, parquetjs-lite, parquet-wasm/,
     );
   });
 

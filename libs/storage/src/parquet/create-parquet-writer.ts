@@ -2,10 +2,11 @@ import { open } from 'node:fs/promises';
 import { BufferedParquetFileWriter } from './buffered-parquet-file-writer';
 import { UnsupportedParquetSchemaError } from './errors';
 import { HyparquetBackend, hyparquetRowPreparer } from './hyparquet/hyparquet-backend';
-import type { ParquetFileWriter, ParquetWriterImplementation, ParquetWriterOptions } from './parquet-file-writer';
+import type { ParquetCompression, ParquetFileWriter, ParquetWriterImplementation, ParquetWriterOptions } from './parquet-file-writer';
 import { registerExactTypes } from './parquetjs-lite/exact-types';
 import { ParquetjsLiteBackend, parquetjsLiteRowPreparer } from './parquetjs-lite/parquetjs-lite-backend';
 import { toParquetjsLiteSchema } from './parquetjs-lite/parquetjs-lite-schema';
+import { ParquetWasmFileWriter } from './parquet-wasm/parquet-wasm-file-writer';
 import { validateParquetSchema } from './schema-validation';
 
 /**
@@ -15,7 +16,14 @@ import { validateParquetSchema } from './schema-validation';
  */
 export const DEFAULT_PARQUET_WRITER_IMPLEMENTATION: ParquetWriterImplementation = 'hyparquet-writer';
 
-export const PARQUET_WRITER_IMPLEMENTATIONS: readonly ParquetWriterImplementation[] = ['hyparquet-writer', 'parquetjs-lite'];
+export const PARQUET_WRITER_IMPLEMENTATIONS: readonly ParquetWriterImplementation[] = ['hyparquet-writer', 'parquetjs-lite', 'parquet-wasm'];
+
+/** The codecs each implementation writes. */
+export const PARQUET_COMPRESSIONS: Readonly<Record<ParquetWriterImplementation, readonly ParquetCompression[]>> = {
+  'hyparquet-writer': ['SNAPPY', 'GZIP', 'UNCOMPRESSED'],
+  'parquetjs-lite': ['SNAPPY', 'GZIP', 'UNCOMPRESSED'],
+  'parquet-wasm': ['SNAPPY', 'GZIP', 'ZSTD', 'UNCOMPRESSED'],
+};
 
 /** Row groups close when their rows' estimated uncompressed size reaches this. */
 export const DEFAULT_ROW_GROUP_BYTES = 8 * 1024 * 1024;
@@ -32,7 +40,13 @@ export async function createParquetWriter(
 ): Promise<ParquetFileWriter> {
   validateParquetSchema(options.schema);
   const compression = options.compression ?? 'SNAPPY';
-  if (!['SNAPPY', 'GZIP', 'UNCOMPRESSED'].includes(compression)) throw new RangeError(`Unsupported compression ${String(compression)}`);
+  if (!PARQUET_WRITER_IMPLEMENTATIONS.includes(implementation)) {
+    throw new RangeError(`Unknown Parquet writer implementation ${JSON.stringify(implementation)}; known: ${PARQUET_WRITER_IMPLEMENTATIONS.join(', ')}`);
+  }
+  const compressions = PARQUET_COMPRESSIONS[implementation];
+  if (!compressions.includes(compression)) {
+    throw new RangeError(`Unsupported compression ${String(compression)} for ${implementation}; it writes ${compressions.join(', ')}`);
+  }
   const rowGroupBytes = options.rowGroupBytes ?? DEFAULT_ROW_GROUP_BYTES;
   if (!(rowGroupBytes > 0)) throw new RangeError(`rowGroupBytes must be positive, got ${rowGroupBytes}`);
   const common = { path, compression, rowGroupBytes, keyValueMetadata: options.keyValueMetadata ?? {} };
@@ -54,7 +68,7 @@ export async function createParquetWriter(
         prepareRow: parquetjsLiteRowPreparer(options.schema),
       });
     }
-    default:
-      throw new RangeError(`Unknown Parquet writer implementation ${JSON.stringify(implementation)}; known: ${PARQUET_WRITER_IMPLEMENTATIONS.join(', ')}`);
+    case 'parquet-wasm':
+      return ParquetWasmFileWriter.open(options.schema, common);
   }
 }

@@ -42,3 +42,12 @@ export class ParquetRowError extends Error {
 export class ParquetWriterStateError extends Error {
   override readonly name = 'ParquetWriterStateError';
 }
+
+/** A record batch given to appendRecordBatch that does not fit the writer's schema. None of its rows was written. */
+export class ParquetRecordBatchError extends Error {
+  override readonly name = 'ParquetRecordBatchError';
+
+  constructor(readonly problems: string[]) {
+    super(`The record batch does not fit the writer's schema:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}

@@ -1,6 +1,7 @@
 import type { ParquetSchema } from './parquet-schema';
 
-export type ParquetCompression = 'SNAPPY' | 'GZIP' | 'UNCOMPRESSED';
+/** ZSTD: parquet-wasm only (the other implementations refuse it at creation). */
+export type ParquetCompression = 'SNAPPY' | 'GZIP' | 'ZSTD' | 'UNCOMPRESSED';
 
 export interface ParquetWriterOptions {
   schema: ParquetSchema;
@@ -40,4 +41,4 @@ export interface ParquetFileWriter {
   abort(): Promise<void>;
 }
 
-export type ParquetWriterImplementation = 'hyparquet-writer' | 'parquetjs-lite';
+export type ParquetWriterImplementation = 'hyparquet-writer' | 'parquetjs-lite' | 'parquet-wasm';
