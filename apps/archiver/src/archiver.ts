@@ -8,9 +8,9 @@ import {
   type DeadLetterWriter,
 } from '@eventpath/archive';
 import { BatchingProducer, createKafkaClient } from '@eventpath/queues';
-import { ConfigError, startAppShell, type AppShell, type Logger } from '@eventpath/runtime';
+import { ConfigError, Counter, startAppShell, type AppShell, type Logger } from '@eventpath/runtime';
 import { startSchemaRegistry, UnknownMessageTypeError, type SchemaRegistry } from '@eventpath/schemas';
-import { openObjectStore, type OpenObjectStoreOptions } from '@eventpath/storage';
+import { openObjectStore, type OpenObjectStoreOptions, type RetryEvent } from '@eventpath/storage';
 import type { ArchiverConfig } from './config';
 import { resolveTopics, type ResolvedTopic } from './config/topic-resolution';
 
@@ -22,10 +22,11 @@ export interface RunningArchiver extends AppShell {
 }
 
 /** How the archiver opens its store (and schema objects) from its configuration. */
-export function objectStoreOptions(config: Pick<ArchiverConfig, 'archive'>): OpenObjectStoreOptions {
+export function objectStoreOptions(config: Pick<ArchiverConfig, 'archive'>, onRetry?: (event: RetryEvent) => void): OpenObjectStoreOptions {
   const { gcsApiEndpoint, gcsProjectId, gcsKeyFile, uploadDeadlineMs } = config.archive;
   return {
     gcs: {
+      ...(onRetry ? { onRetry } : {}),
       storageOptions: {
         ...(gcsApiEndpoint ? { apiEndpoint: gcsApiEndpoint, projectId: gcsProjectId ?? 'eventpath' } : {}),
         ...(gcsProjectId ? { projectId: gcsProjectId } : {}),
@@ -60,7 +61,16 @@ export async function createArchiver(config: ArchiverConfig, logger?: Logger): P
       throw new ConfigError([{ key: 'deadLetters.kafkaTopic', reason: `topic ${JSON.stringify(deadLetterTopic)} does not exist in the cluster` }]);
     }
 
-    const storeOptions = objectStoreOptions(config);
+    const storageRetries = new Counter({
+      name: 'eventpath_archiver_storage_retries_total',
+      help: 'Transient object-store failures (GCS 408/429/5xx, network) retried by the store, by operation',
+      labelNames: ['operation'],
+      registers: [shell.registry],
+    });
+    const storeOptions = objectStoreOptions(config, (event) => {
+      storageRetries.inc({ operation: event.operation });
+      shell.logger.warn({ err: event.error, operation: event.operation, object: event.objectName, attempt: event.attempt }, 'object store operation failed; retrying');
+    });
     const store = await openObjectStore(config.archive.url, storeOptions);
     const schemas = await startSchemaRegistry({
       sources: config.schemas.sources,

@@ -1,61 +1,34 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { auditArchive, parseArchiveObjectName, readAccount, tailReaderFor, ARCHIVE_METADATA_KEYS, parseFooter } from '@eventpath/archive';
-import { useTestKafka, type TestKafka } from '@eventpath/dev-infra';
-import type { MessageSchema } from '@eventpath/schemas';
 import { LocalDirectoryStore } from '@eventpath/storage';
-import type { Admin, Producer } from 'kafkajs';
 import { readFile, stat } from 'node:fs/promises';
-import { createArchiver, type RunningArchiver } from './archiver';
+import { createArchiver } from './archiver';
 import { ArchiveDuckDb, localParquetFiles, readWithArrowRs, sql } from './test-support/archive-reader';
-import { exampleTypes, orderPlaced, ORDER_PLACED, PAGE_VIEWED, pageViewed } from './test-support/example-schema';
-import { testAdmin, waitUntilCommitted } from './test-support/group-offsets';
-import { produceRecords, testProducer, type TestRecord } from './test-support/produce';
+import { orderPlaced, ORDER_PLACED, PAGE_VIEWED, pageViewed } from './test-support/example-schema';
+import { waitUntilCommitted } from './test-support/group-offsets';
+import { produceRecords, type TestRecord } from './test-support/produce';
+import { useArchiverTestbed } from './test-support/archiver-testbed';
 import { testArchiverConfig } from './test-support/test-config';
 
 const T0 = Date.parse('2024-05-01T09:00:00Z');
 
 describe('archiving two topics into hourly Parquet partitions (local directory)', () => {
-  let kafka: TestKafka;
-  let admin: Admin;
-  let producer: Producer;
-  let types: { pageViewed: MessageSchema; orderPlaced: MessageSchema };
-  let dir: string;
-  let archiver: RunningArchiver | undefined;
+  const bed = useArchiverTestbed('archiver-hourly');
   let duck: ArchiveDuckDb;
-
   beforeAll(async () => {
-    kafka = await useTestKafka();
-    admin = await testAdmin(kafka);
-    producer = await testProducer(kafka);
-    types = await exampleTypes();
     duck = await ArchiveDuckDb.open();
   });
-  afterAll(async () => {
-    await archiver?.stop();
-    duck?.close();
-    await producer?.disconnect();
-    await admin?.disconnect();
-    await kafka?.release();
-  });
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'archiver-hourly-'));
-  });
-  afterEach(async () => {
-    await archiver?.stop();
-    archiver = undefined;
-    await rm(dir, { recursive: true, force: true });
-  });
+  afterAll(() => duck?.close());
 
   it('cuts files at event-time hour boundaries and size limits, two schemas and timestamp fields in one process, every file read back by DuckDB and arrow-rs', async () => {
+    const { kafka, admin, producer, dir } = bed;
     const views = await kafka.createUniqueTopic('views', 3);
     const orders = await kafka.createUniqueTopic('orders', 2);
     // Views: event times walking over three hours, each partition in order; orders: epoch-ms field, one hour.
     const viewRecords: TestRecord[] = Array.from({ length: 900 }, (_, i) => ({ id: `v${i}`, partition: i % 3, message: pageViewed(`v${i}`, T0 + Math.floor(i / 3) * 36_000) }));
     const orderRecords: TestRecord[] = Array.from({ length: 1000 }, (_, i) => ({ id: `o${i}`, partition: i % 2, message: orderPlaced(`o${i}`, T0 + 30 * 60_000 + i * 500) }));
-    await produceRecords(producer, views, types.pageViewed, viewRecords);
-    await produceRecords(producer, orders, types.orderPlaced, orderRecords);
+    await produceRecords(producer, views, bed.types.pageViewed, viewRecords);
+    await produceRecords(producer, orders, bed.types.orderPlaced, orderRecords);
 
     const config = testArchiverConfig({
       kafka,
@@ -66,7 +39,7 @@ describe('archiving two topics into hourly Parquet partitions (local directory)'
         { pattern: `^${orders}$`, messageType: ORDER_PLACED, timestamp: { field: 'placed_at_ms', unit: 'millis' }, maxFileSize: '4KiB', partitionPattern: "'date='yyyy-MM-dd/'hour='HH" },
       ],
     });
-    archiver = await createArchiver(config);
+    const archiver = bed.track(await createArchiver(config));
     expect(archiver.topics.map((t) => t.settings.topic)).toEqual([views, orders]);
     const groupId = archiver.topics[0].groupId;
     await waitUntilCommitted(admin, groupId, views);
@@ -98,7 +71,7 @@ describe('archiving two topics into hourly Parquet partitions (local directory)'
       expect(String(footer.rows)).toBe(range.n);
       const account = readAccount(footer.keyValueMetadata);
       expect(account).toMatchObject({ topic: views, rowCount: footer.rows });
-      expect(footer.keyValueMetadata[ARCHIVE_METADATA_KEYS.schemaFingerprint]).toBe(types.pageViewed.fingerprint);
+      expect(footer.keyValueMetadata[ARCHIVE_METADATA_KEYS.schemaFingerprint]).toBe(bed.types.pageViewed.fingerprint);
       expect(parseArchiveObjectName(file.slice(file.indexOf(`${views}/`)))?.firstOffset).toBe((account as { firstOffset: number }).firstOffset);
     }
 

@@ -1,7 +1,7 @@
 import { createLogger, runMain } from '@eventpath/runtime';
 import { Command } from 'commander';
 import { createArchiver } from './archiver';
-import { auditCommand } from './audit-command';
+import { AUDIT_EXIT, auditCommand } from './audit-command';
 import { loadArchiverConfig } from './config';
 
 // `archiver` (or `archiver run`) archives; `archiver audit --topic t ...` audits the archive.
@@ -23,7 +23,9 @@ program
 program.addCommand(
   auditCommand({ env: process.env, out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) }, (code) => {
     process.exitCode = code;
-  }),
+  })
+    // Usage errors (a missing or malformed option) exit 2, as the audit's own usage errors do; 1 means a gap.
+    .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : AUDIT_EXIT.usage)),
 );
 
 void program.parseAsync(process.argv);

@@ -39,7 +39,7 @@ export interface ArchiverConfig {
   logLevel: ConfigFile['logLevel'];
   opsPort: number;
   kafka: KafkaClientSettings;
-  consumer: ConfigFile['kafka']['consumer'];
+  consumer: ConfigFile['kafka']['consumer'] & { maxBytes: number; maxBytesPerPartition: number };
   archive: {
     url: string;
     gcsApiEndpoint?: string;
@@ -211,11 +211,14 @@ export function parseArchiverConfig(raw: unknown, options: { env?: NodeJS.Proces
   if (readQueueBytes >= file.budgets.memory / 2) problems.push({ key: 'budgets.readQueue', reason: `must be less than half of budgets.memory (${file.budgets.memory} bytes)` });
 
   if (problems.length > 0 || kafka === undefined || url === undefined) throw new ConfigError(problems);
+  // A fetch response stays in memory while any of its records waits, so fetches are sized to the read queue.
+  const maxBytes = file.kafka.consumer.maxBytes ?? Math.min(10 * 1024 * 1024, readQueueBytes);
+  const maxBytesPerPartition = file.kafka.consumer.maxBytesPerPartition ?? Math.min(1024 * 1024, maxBytes);
   return {
     logLevel,
     opsPort,
     kafka,
-    consumer: file.kafka.consumer,
+    consumer: { ...file.kafka.consumer, maxBytes, maxBytesPerPartition },
     archive: {
       url,
       ...(gcsApiEndpoint ? { gcsApiEndpoint } : {}),

@@ -104,8 +104,10 @@ const kafkaSection = z.strictObject({
       heartbeatInterval: duration({ min: 100 }).default(3000),
       rebalanceTimeout: duration({ min: 1000 }).default(60_000),
       maxWaitTime: duration({ min: 1 }).default(500),
-      maxBytesPerPartition: byteSize({ min: 1024 }).default(1024 * 1024),
-      maxBytes: byteSize({ min: 1024 }).default(10 * 1024 * 1024),
+      /** Default: 1 MiB, or less so that a fetch fits the read queue's share of the memory budget. */
+      maxBytesPerPartition: byteSize({ min: 1024 }).optional(),
+      /** Default: 10 MiB, or the read queue's share of the memory budget if that is less. */
+      maxBytes: byteSize({ min: 1024 }).optional(),
       /** Where a group with no committed offset starts: the oldest record (true, the default) or new records only. */
       fromBeginning: z.boolean().default(true),
       commitInterval: duration({ min: 10 }).default(1000),
