@@ -8,7 +8,7 @@
  *   the load has connections).
  *
  *   npx tsx tools/bench/rest-gateway.bench.ts            full run, on Apache Kafka (one node)
- *   npx tsx tools/bench/rest-gateway.bench.ts --smoke    a few seconds each, on the dev broker
+ *   npx tsx tools/bench/rest-gateway.bench.ts --smoke    a second per case, on the dev broker
  *   --kafka=apache|dev chooses the broker; --seconds=N the length of each case.
  *
  * Cases: (a) single-event requests, (b) 100-event batches, ~200-byte events,
@@ -34,7 +34,7 @@ import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 const run = promisify(execFile);
 const SMOKE = process.argv.includes('--smoke');
 const KAFKA_KIND = (process.argv.find((a) => a.startsWith('--kafka='))?.split('=')[1] ?? (SMOKE ? 'dev' : 'apache')) as 'apache' | 'dev';
-const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? (SMOKE ? 2 : 15));
+const SECONDS = Number(process.argv.find((a) => a.startsWith('--seconds='))?.split('=')[1] ?? (SMOKE ? 1 : 15));
 const TOPIC = 'bench';
 const PARTITIONS = 16;
 const BATCH = 100;
