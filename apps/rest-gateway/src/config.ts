@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { loadGatewayConfigFile, type GatewayConfigFile } from './gateway-config-file';
 
 const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+const DURABILITIES = ['fsync-always', 'aof', 'unchecked'] as const;
 const count = () => z.coerce.number({ error: 'must be a number' }).int('must be an integer').min(0, 'must be >= 0');
 
 /**
@@ -40,6 +41,8 @@ export const restGatewayEnvSchema = z
     BREAKER_RESET_MS: configFields.positiveInt().default(2000),
     FAILOVER_MAX_ENTRIES_PER_STREAM: configFields.positiveInt().default(1_000_000),
     FAILOVER_MAX_BYTES_PER_STREAM: configFields.positiveInt().default(1024 * 1024 * 1024),
+    /** What Redis's persistence must be before an event is acknowledged from the failover stream (libs/queues `durability`). */
+    FAILOVER_REDIS_DURABILITY: z.enum(DURABILITIES, { error: `must be one of ${DURABILITIES.join(', ')}` }).default('fsync-always'),
     /** `Retry-After` of 503 answers. */
     RETRY_AFTER_SECONDS: configFields.positiveInt().default(2),
     /** Most event bytes in flight in one process; more is answered 503 at once. */

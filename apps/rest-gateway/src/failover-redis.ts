@@ -1,4 +1,4 @@
-import { assertRedisDoesNotEvict, FailoverStreamWriter, failoverStreamKeys } from '@eventpath/queues';
+import { assertRedisDoesNotEvict, assertRedisIsDurable, FailoverStreamWriter, failoverStreamKeys } from '@eventpath/queues';
 import type { IngestLimits } from '@eventpath/ingest';
 import type { Logger, Registry } from '@eventpath/runtime';
 import Redis from 'ioredis';
@@ -17,7 +17,9 @@ const CONNECT_WAIT_MS = 5000;
 
 /**
  * Connects to Redis and refuses to start when it evicts keys
- * (`EvictingMemoryPolicyError`): an evicting Redis would drop buffered events.
+ * (`EvictingMemoryPolicyError`): an evicting Redis would drop buffered events;
+ * or when it does not persist appends as `FAILOVER_REDIS_DURABILITY` requires
+ * (`NonDurableRedisError`): a Redis restart would lose acknowledged events.
  * A Redis that does not answer at start does not stop the gateway (Kafka may
  * be fine); the writer checks the policy before its first append anyway.
  * Commands fail fast while Redis is away (no offline queue, a command
@@ -53,6 +55,7 @@ export async function openFailoverRedis(env: RestGatewayEnv, limits: IngestLimit
   if (connected) {
     try {
       await assertRedisDoesNotEvict(redis);
+      await assertRedisIsDurable(redis, env.FAILOVER_REDIS_DURABILITY);
     } catch (error) {
       redis.disconnect();
       throw error;
@@ -67,6 +70,7 @@ export async function openFailoverRedis(env: RestGatewayEnv, limits: IngestLimit
     // The gateway adds three headers of its own to the producer's.
     maxHeadersPerEvent: limits.maxHeadersPerEvent + 3,
     maxHeaderBytes: limits.maxHeaderBytes,
+    durability: env.FAILOVER_REDIS_DURABILITY,
     registry,
   });
   return {
