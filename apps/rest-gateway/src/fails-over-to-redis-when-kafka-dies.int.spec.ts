@@ -51,7 +51,8 @@ describeOnApacheKafka('fails over to the Redis stream when the fronting Kafka di
       const firstFailover = await eventually(() => load.answeredAfter(brokenAt, 'failover')[0], 30_000, 'an answer from the failover stream');
       const failedOverBy = load.requests.length;
       await eventually(() => load.requests.length >= failedOverBy + OUTAGE_REQUESTS, 120_000, 'requests during the outage');
-      expect(await circuitState()).toBe(2);
+      // Open, or half-open while a probe is out (every BREAKER_RESET_MS): not sending to Kafka.
+      expect([1, 2]).toContain(await circuitState());
       // Redis can take events, so the gateway stays ready while it fails over.
       expect((await request(`${gateway.opsUrl}/readyz`)).status).toBe(200);
 
