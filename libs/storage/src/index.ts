@@ -53,6 +53,7 @@ export {
 export { isColumnarParquetFileWriter, type ColumnarParquetFileWriter } from './parquet/columnar-parquet-file-writer';
 export { arrowSchemaFor } from './parquet/arrow/arrow-schema';
 export { RecordBatchBuilder } from './parquet/arrow/record-batch-builder';
+export { recordBatchOfRows } from './parquet/arrow/row-appender';
 export { ColumnBuilder } from './parquet/arrow/column-builder';
 export { BooleanColumnBuilder, Int64ColumnBuilder, NumberColumnBuilder } from './parquet/arrow/primitive-column-builders';
 export { BinaryColumnBuilder, Utf8ColumnBuilder } from './parquet/arrow/variable-width-column-builders';

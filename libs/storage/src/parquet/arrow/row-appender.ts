@@ -1,11 +1,13 @@
-import { leafCoercer, type ByteCounter } from '../leaf-values';
+import type { RecordBatch } from 'apache-arrow';
+import { ParquetRowError } from '../errors';
+import { leafCoercer, ValueProblem, type ByteCounter } from '../leaf-values';
 import type { ParquetField, ParquetPrimitiveField, ParquetSchema } from '../parquet-schema';
 import { rowShape } from '../row-preparation';
 import { childPath } from '../schema-validation';
 import type { ColumnBuilder } from './column-builder';
 import { ListColumnBuilder, MapColumnBuilder, StructColumnBuilder } from './nested-column-builders';
 import { BooleanColumnBuilder, Int64ColumnBuilder, NumberColumnBuilder } from './primitive-column-builders';
-import type { RecordBatchBuilder } from './record-batch-builder';
+import { RecordBatchBuilder } from './record-batch-builder';
 import { BinaryColumnBuilder, Utf8ColumnBuilder } from './variable-width-column-builders';
 
 /** Appends one row, given as parquet-schema.ts describes rows; throws ValueProblem (leaf-values.ts) naming the field. */
@@ -117,3 +119,21 @@ function leafAppender(field: ParquetPrimitiveField, path: string, column: Column
 
 /** Milliseconds whose microseconds are still a safe integer. */
 const MAX_SAFE_MILLIS = Math.floor(Number.MAX_SAFE_INTEGER / 1000);
+
+/**
+ * Rows (as appendRows takes them) as one Arrow record batch of the schema's Arrow schema,
+ * checked as appendRows checks them: throws ParquetRowError naming the row and field.
+ */
+export function recordBatchOfRows(schema: ParquetSchema, rows: ReadonlyArray<Record<string, unknown>>): RecordBatch {
+  const builder = RecordBatchBuilder.forParquetSchema(schema);
+  const append = rowAppender(schema, builder);
+  rows.forEach((row, index) => {
+    try {
+      append(row);
+    } catch (error) {
+      if (error instanceof ValueProblem) throw new ParquetRowError(index, error.fieldPath, error.reason);
+      throw error;
+    }
+  });
+  return builder.finish();
+}
