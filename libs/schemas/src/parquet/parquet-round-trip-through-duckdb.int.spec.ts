@@ -1,14 +1,11 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { createParquetWriter } from '@eventpath/storage';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DecodedMessage } from '../codec/decoder-compiler';
 import type { MessageSchema } from '../registry/message-schema';
 import type { SchemaSnapshot } from '../registry/schema-snapshot';
 import { loadFixtureSchemas } from '../test-support/fixtures';
 import { extremeScalars, maxScalars, sampleOrder } from '../test-support/sample-values';
 import type { RecordMetadata } from './metadata-columns';
+import { ReadBack } from './test-support/read-back';
 
 /**
  * The archiver's path end to end: messages are encoded, decoded, mapped to
@@ -18,32 +15,23 @@ import type { RecordMetadata } from './metadata-columns';
  */
 describe('protobuf messages archived as Parquet and read back by DuckDB', () => {
   let schemas: SchemaSnapshot;
-  let instance: DuckDBInstance;
-  let duckdb: DuckDBConnection;
-  let dir: string;
+  let readBack: ReadBack;
 
   beforeAll(async () => {
     schemas = await loadFixtureSchemas('descriptorSet');
-    instance = await DuckDBInstance.create(':memory:');
-    duckdb = await instance.connect();
-    dir = await mkdtemp(join(tmpdir(), 'schemas-parquet-'));
+    readBack = await ReadBack.open();
   });
 
   afterAll(async () => {
-    duckdb?.closeSync();
-    instance?.closeSync();
-    await rm(dir, { recursive: true, force: true });
+    await readBack?.close();
   });
 
-  const query = async (sql: string) => (await duckdb.runAndReadAll(sql)).getRowObjectsJson() as Record<string, unknown>[];
-  const columnTypes = async (path: string) =>
-    Object.fromEntries(
-      (await query(`DESCRIBE SELECT * FROM read_parquet('${path}')`)).map((row) => [row.column_name, row.column_type]),
-    );
+  const query = (sql: string) => readBack.query(sql);
+  const columnTypes = (path: string) => readBack.columnTypes(path);
 
   async function archive(schema: MessageSchema, messages: DecodedMessage[], name: string): Promise<string> {
     const mapping = schema.parquetMapping();
-    const path = join(dir, name);
+    const path = readBack.path(name);
     const writer = await createParquetWriter(path, { schema: mapping.schema, keyValueMetadata: { ...mapping.keyValueMetadata } });
     const rows = messages.map((message, index) => mapping.toRow(schema.decode(schema.encode(message)), metadataFor(index)));
     await writer.appendRows(rows);

@@ -1,25 +1,20 @@
-import type { ParquetField, ParquetPrimitiveField, ParquetRepetition, ParquetSchema } from '@eventpath/storage';
+import type { ParquetSchema } from '@eventpath/storage';
 import type { DecodedMessage } from '../codec/decoder-compiler';
 import { defaultValueOf, EMPTY_BYTES } from '../codec/default-values';
 import { mapEntries } from '../codec/map-entries';
-import { describeValue } from '../codec/scalar-values';
 import { ValueProblem } from '../codec/value-problem';
 import type { JsonContext } from '../json/json-codec';
-import { jsonCodecFor } from '../json/json-codec';
-import type { JsonValue } from '../json/json-scalars';
-import { messageClosure } from '../codec/message-closure';
-import { ParquetMappingError } from '../errors';
-import type { FieldDef, ScalarType, SchemaSet, ValueType } from '../model/schema-model';
-import { METADATA_COLUMNS, METADATA_FIELDS, RESERVED_COLUMN_PREFIX, type RecordMetadata } from './metadata-columns';
-import { WRAPPER_TYPES } from '../model/wrapper-types';
+import type { ScalarType, SchemaSet } from '../model/schema-model';
+import { jsonColumnText } from './json-column-values';
+import { type FieldPlan, type GroupPlan, type MappingOptions, type MappingPlan, planParquetMapping, recursionCutProblem, type ValuePlan } from './mapping-plan';
 
-export type RecursionFallback = 'json' | 'error';
+type MappedField = Extract<FieldPlan, { kind: 'mapped' }>;
+import { METADATA_COLUMNS, type RecordMetadata } from './metadata-columns';
+import { metadataValues } from './metadata-values';
+import { cutFieldHasData, literal } from './generated-code';
 
-export interface RowConverterOptions {
-  readonly recursionDepth: number;
-  readonly recursionFallback: RecursionFallback;
-  readonly metadataColumns: boolean;
-}
+export type { RecursionFallback } from './mapping-plan';
+export type RowConverterOptions = MappingOptions;
 
 export type RowConverter = (
   message: DecodedMessage,
@@ -30,292 +25,101 @@ export type RowConverter = (
 export interface CompiledRowMapping {
   readonly schema: ParquetSchema;
   readonly convert: RowConverter;
+  /** What the schema was derived from; the column converters generate their code from it. */
+  readonly plan: MappingPlan;
 }
-
-const TIMESTAMP = 'google.protobuf.Timestamp';
-const ANY = 'google.protobuf.Any';
-const AS_JSON = new Set(['google.protobuf.Struct', 'google.protobuf.Value', 'google.protobuf.ListValue', ANY]);
-
-/** How one value (a field's, a list element's or a map value's) is stored: its Parquet field and the JS expression that converts it. */
-interface ValueMapping {
-  field: ParquetField;
-  convert: (expression: string) => string;
-}
-
-const IDENTITY = (expression: string): string => expression;
 
 /**
- * Derives the Parquet schema of a message type and generates, in the same
- * walk, a converter from decoded messages to rows in the shape the writers
- * in libs/storage take. The converter is one function per (message type,
- * recursion state) with object literals of direct property reads, built once
- * per schema version and mapping options.
+ * Derives the Parquet schema of a message type (mapping-plan.ts) and generates a converter
+ * from decoded messages to rows in the shape the writers in libs/storage take. The
+ * converter is one function per (message type, recursion state) with object literals of
+ * direct property reads, built once per schema version and mapping options.
  */
 export function compileRowMapping(set: SchemaSet, rootType: string, options: RowConverterOptions): CompiledRowMapping {
-  const generator = new RowMappingGenerator(set, rootType, options);
-  return generator.compile();
-}
-
-class RowMappingGenerator {
-  private readonly code: string[] = ['"use strict";'];
-  private readonly groups = new Map<string, { index: number; fields: ParquetField[] }>();
-  private readonly reachable = new Map<string, Set<string>>();
-  private readonly jsonTypes: string[] = [];
-  private nextGroup = 1;
-
-  constructor(
-    private readonly set: SchemaSet,
-    private readonly rootType: string,
-    private readonly options: RowConverterOptions,
-  ) {}
-
-  compile(): CompiledRowMapping {
-    const root = this.set.messageOf({ kind: 'message', typeName: this.rootType });
-    if (this.options.metadataColumns) {
-      const clash = root.fields.find((field) => field.name.startsWith(RESERVED_COLUMN_PREFIX));
-      if (clash) {
-        throw new ParquetMappingError(
-          this.rootType,
-          clash.name,
-          `top-level field names starting with "${RESERVED_COLUMN_PREFIX}" are reserved for the metadata columns`,
-        );
-      }
-    }
-    const counts = new Map([[this.rootType, 1]]);
-    const { fields, properties, checks } = this.groupBody(this.rootType, counts, '');
-    if (this.options.metadataColumns) {
-      fields.push(...METADATA_FIELDS);
-      properties.push(
-        `${JSON.stringify(METADATA_COLUMNS.topic)}: H.topic(meta)`,
-        `${JSON.stringify(METADATA_COLUMNS.partition)}: H.partition(meta)`,
-        `${JSON.stringify(METADATA_COLUMNS.offset)}: H.offset(meta)`,
-        `${JSON.stringify(METADATA_COLUMNS.timestamp)}: H.kafkaTimestamp(meta)`,
-        `${JSON.stringify(METADATA_COLUMNS.eventId)}: meta.eventId ?? null`,
-      );
-    }
-    if (fields.length === 0) {
-      throw new ParquetMappingError(this.rootType, '', 'the message type has no fields to store and metadata columns are off');
-    }
-    this.code.push(
-      `function g0(m, meta, c) {`,
-      ...(this.options.metadataColumns ? ['  if (meta === undefined) throw H.noMetadata();'] : []),
-      ...checks,
-      `  return { ${properties.join(', ')} };`,
-      `}`,
-      `return g0;`,
+  const plan = planParquetMapping(set, rootType, options);
+  const generator = new RowCodeGenerator(set);
+  const code: string[] = ['"use strict";'];
+  for (const group of plan.groups) {
+    if (group.index === 0 || !group.fields.some((field) => field.kind === 'mapped')) continue;
+    code.push(`function g${group.index}(m, c) {`, ...generator.checks(group), `  return { ${generator.properties(group).join(', ')} };`, `}`);
+  }
+  const rootProperties = generator.properties(plan.root);
+  if (options.metadataColumns) {
+    rootProperties.push(
+      `${JSON.stringify(METADATA_COLUMNS.topic)}: M.topic(meta)`,
+      `${JSON.stringify(METADATA_COLUMNS.partition)}: M.partition(meta)`,
+      `${JSON.stringify(METADATA_COLUMNS.offset)}: M.offset(meta)`,
+      `${JSON.stringify(METADATA_COLUMNS.timestamp)}: BigInt(M.timestampMillis(meta)) * 1000n`,
+      `${JSON.stringify(METADATA_COLUMNS.eventId)}: meta.eventId ?? null`,
     );
-    const factory = new Function('H', 'JSON_TYPES', this.code.join('\n'));
-    const convert = factory(helpers(this.set), this.jsonTypes) as RowConverter;
-    return { schema: { fields }, convert };
+  }
+  code.push(
+    `function g0(m, meta, c) {`,
+    ...(options.metadataColumns ? ['  if (meta === undefined) throw M.missing();'] : []),
+    ...generator.checks(plan.root),
+    `  return { ${rootProperties.join(', ')} };`,
+    `}`,
+    `return g0;`,
+  );
+  const factory = new Function('H', 'M', 'JSON_TYPES', code.join('\n'));
+  const convert = factory(helpers(set, options.recursionDepth), metadataValues, plan.jsonTypes) as RowConverter;
+  return { schema: plan.schema, convert, plan };
+}
+
+class RowCodeGenerator {
+  constructor(private readonly set: SchemaSet) {}
+
+  /** Data below the recursion cut (recursionFallback 'error') fails the row. */
+  checks(group: GroupPlan): string[] {
+    return group.fields.flatMap((field) =>
+      field.kind === 'cut' ? [`  if (H.present(m[${JSON.stringify(field.def.name)}])) throw H.tooDeep(${JSON.stringify(field.path)});`] : [],
+    );
   }
 
-  /** The columns, row properties and depth checks of one group. */
-  private groupBody(
-    typeName: string,
-    counts: ReadonlyMap<string, number>,
-    path: string,
-  ): { fields: ParquetField[]; properties: string[]; checks: string[] } {
-    const fields: ParquetField[] = [];
-    const properties: string[] = [];
-    const checks: string[] = [];
-    for (const field of this.set.messageOf({ kind: 'message', typeName }).fields) {
-      const fieldPath = path ? `${path}.${field.name}` : field.name;
-      const value = `m[${JSON.stringify(field.name)}]`;
-      const column = this.fieldColumn(field, counts, fieldPath);
-      if (!column) {
-        checks.push(`  if (H.present(${value})) throw H.tooDeep(${JSON.stringify(fieldPath)}, ${this.options.recursionDepth});`);
-        continue;
+  properties(group: GroupPlan): string[] {
+    return group.fields.flatMap((field) => (field.kind === 'mapped' ? [`${JSON.stringify(field.def.name)}: ${this.fieldExpression(field)}`] : []));
+  }
+
+  private fieldExpression(field: MappedField): string {
+    const value = `m[${JSON.stringify(field.def.name)}]`;
+    const convert = this.valueConverter(field.value);
+    switch (field.def.cardinality) {
+      case 'map':
+        return `H.entries(${value}, (x) => ${convert('x')}, ${JSON.stringify(field.def.mapKey ?? 'string')})`;
+      case 'repeated':
+        return convert('x') === 'x' ? `(${value} ?? H.NONE)` : `(${value} ?? H.NONE).map((x) => ${convert('x')})`;
+      case 'singular':
+        if (field.optional) return `(${value} == null ? null : ${convert(value)})`;
+        return convert(`(${value} ?? ${literal(defaultValueOf(this.set, field.def.type))})`);
+    }
+  }
+
+  private valueConverter(value: ValuePlan): (expression: string) => string {
+    switch (value.kind) {
+      case 'scalar':
+        return (v) => v;
+      case 'enum':
+        return (v) => `H.enumName(${v})`;
+      case 'timestamp':
+        return (v) => `H.micros(${v})`;
+      case 'wrapper': {
+        // A wrapper's value is implicit, so a present wrapper always has one.
+        const fallback = literal(defaultValueOf(this.set, { kind: 'scalar', scalar: value.wrapped }));
+        return (v) => `(${v}.value ?? ${fallback})`;
       }
-      fields.push(column.field);
-      properties.push(`${JSON.stringify(field.name)}: ${column.expression(value)}`);
+      case 'json':
+        return (v) => `H.json(JSON_TYPES[${value.jsonIndex}], ${v}, c)`;
+      case 'empty':
+        return () => 'true';
+      case 'group':
+        return (v) => `g${value.group.index}(${v}, c)`;
     }
-    return { fields, properties, checks };
-  }
-
-  /** A field's column, or undefined when recursion cuts it off and the fallback is an error. */
-  private fieldColumn(
-    field: FieldDef,
-    counts: ReadonlyMap<string, number>,
-    path: string,
-  ): { field: ParquetField; expression: (value: string) => string } | undefined {
-    if (field.cardinality === 'map') {
-      const value = this.valueMapping(field.type, counts, path, 'value', 'REQUIRED');
-      if (!value) return undefined;
-      const key = primitive('key', field.mapKey ?? 'string', 'REQUIRED');
-      const convertValue = value.convert;
-      return {
-        field: { kind: 'map', name: field.name, repetition: 'REQUIRED', key, value: value.field },
-        expression: (v) => `H.entries(${v}, (x) => ${convertValue('x')}, ${JSON.stringify(field.mapKey ?? 'string')})`,
-      };
-    }
-    if (field.cardinality === 'repeated') {
-      const element = this.valueMapping(field.type, counts, path, 'element', 'REQUIRED');
-      if (!element) return undefined;
-      const convertElement = element.convert;
-      const identity = convertElement('x') === 'x';
-      return {
-        field: { kind: 'list', name: field.name, repetition: 'REQUIRED', element: element.field },
-        expression: (v) => (identity ? `(${v} ?? H.NONE)` : `(${v} ?? H.NONE).map((x) => ${convertElement('x')})`),
-      };
-    }
-    const optional = field.hasPresence;
-    const mapping = this.valueMapping(field.type, counts, path, field.name, optional ? 'OPTIONAL' : 'REQUIRED');
-    if (!mapping) return undefined;
-    const convert = mapping.convert;
-    if (optional) {
-      return { field: mapping.field, expression: (v) => `(${v} == null ? null : ${convert(v)})` };
-    }
-    const fallback = literal(defaultValueOf(this.set, field.type));
-    return { field: mapping.field, expression: (v) => convert(`(${v} ?? ${fallback})`) };
-  }
-
-  private valueMapping(
-    type: ValueType,
-    counts: ReadonlyMap<string, number>,
-    path: string,
-    name: string,
-    repetition: ParquetRepetition,
-  ): ValueMapping | undefined {
-    if (type.kind === 'scalar') return { field: primitive(name, type.scalar, repetition), convert: IDENTITY };
-    if (type.kind === 'enum') {
-      return {
-        field: { kind: 'primitive', name, repetition, physicalType: 'BYTE_ARRAY', logicalType: { type: 'STRING' } },
-        convert: (v) => `H.enumName(${v})`,
-      };
-    }
-    const typeName = type.typeName;
-    if (typeName === TIMESTAMP) {
-      return {
-        field: {
-          kind: 'primitive',
-          name,
-          repetition,
-          physicalType: 'INT64',
-          logicalType: { type: 'TIMESTAMP', unit: 'MICROS', isAdjustedToUTC: true },
-        },
-        convert: (v) => `H.micros(${v})`,
-      };
-    }
-    const wrapped = WRAPPER_TYPES[typeName];
-    if (wrapped) {
-      // A wrapper's value is implicit, so a present wrapper always has one.
-      const fallback = literal(defaultValueOf(this.set, { kind: 'scalar', scalar: wrapped }));
-      return { field: primitive(name, wrapped, repetition), convert: (v) => `(${v}.value ?? ${fallback})` };
-    }
-    if (AS_JSON.has(typeName)) return this.jsonMapping(typeName, name, repetition);
-
-    if ((counts.get(typeName) ?? 0) >= this.options.recursionDepth) {
-      return this.options.recursionFallback === 'json' ? this.jsonMapping(typeName, name, repetition) : undefined;
-    }
-    const group = this.group(typeName, counts, path);
-    if (!group) {
-      // Parquet has no empty groups; an empty message (e.g. google.protobuf.Empty) keeps its presence as a boolean.
-      return {
-        field: { kind: 'primitive', name, repetition, physicalType: 'BOOLEAN' },
-        convert: () => 'true',
-      };
-    }
-    return {
-      field: { kind: 'group', name, repetition, fields: group.fields },
-      convert: (v) => `g${group.index}(${v}, c)`,
-    };
-  }
-
-  private jsonMapping(typeName: string, name: string, repetition: ParquetRepetition): ValueMapping {
-    let index = this.jsonTypes.indexOf(typeName);
-    if (index < 0) index = this.jsonTypes.push(typeName) - 1;
-    return {
-      field: { kind: 'primitive', name, repetition, physicalType: 'BYTE_ARRAY', logicalType: { type: 'JSON' } },
-      convert: (v) => `H.json(JSON_TYPES[${index}], ${v}, c)`,
-    };
-  }
-
-  /** The generated function for a nested group, shared by every place with the same recursion state. */
-  private group(
-    typeName: string,
-    counts: ReadonlyMap<string, number>,
-    path: string,
-  ): { index: number; fields: ParquetField[] } | undefined {
-    const nextCounts = new Map(counts);
-    nextCounts.set(typeName, (counts.get(typeName) ?? 0) + 1);
-    const key = this.groupKey(typeName, nextCounts);
-    const existing = this.groups.get(key);
-    if (existing) return existing.fields.length > 0 ? existing : undefined;
-    const index = this.nextGroup++;
-    const entry = { index, fields: [] as ParquetField[] };
-    this.groups.set(key, entry);
-    const { fields, properties, checks } = this.groupBody(typeName, nextCounts, path);
-    entry.fields = fields;
-    if (fields.length === 0) return undefined;
-    this.code.push(`function g${index}(m, c) {`, ...checks, `  return { ${properties.join(', ')} };`, `}`);
-    return entry;
-  }
-
-  // Two places need the same columns when they hold the same type and agree on
-  // how often each type the subtree can reach already occurs above them.
-  private groupKey(typeName: string, counts: ReadonlyMap<string, number>): string {
-    let reachable = this.reachable.get(typeName);
-    if (!reachable) {
-      reachable = new Set(messageClosure(this.set, typeName));
-      this.reachable.set(typeName, reachable);
-    }
-    const relevant = [...counts]
-      .filter(([name]) => reachable.has(name))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([name, count]) => `${name}=${count}`);
-    return `${typeName}|${relevant.join(',')}`;
   }
 }
 
-function primitive(name: string, scalar: ScalarType, repetition: ParquetRepetition): ParquetPrimitiveField {
-  switch (scalar) {
-    case 'double':
-      return { kind: 'primitive', name, repetition, physicalType: 'DOUBLE' };
-    case 'float':
-      return { kind: 'primitive', name, repetition, physicalType: 'FLOAT' };
-    case 'int32':
-    case 'sint32':
-    case 'sfixed32':
-      return { kind: 'primitive', name, repetition, physicalType: 'INT32' };
-    case 'uint32':
-    case 'fixed32':
-      return {
-        kind: 'primitive',
-        name,
-        repetition,
-        physicalType: 'INT32',
-        logicalType: { type: 'INTEGER', bitWidth: 32, signed: false },
-      };
-    case 'int64':
-    case 'sint64':
-    case 'sfixed64':
-      return { kind: 'primitive', name, repetition, physicalType: 'INT64' };
-    case 'uint64':
-    case 'fixed64':
-      return {
-        kind: 'primitive',
-        name,
-        repetition,
-        physicalType: 'INT64',
-        logicalType: { type: 'INTEGER', bitWidth: 64, signed: false },
-      };
-    case 'bool':
-      return { kind: 'primitive', name, repetition, physicalType: 'BOOLEAN' };
-    case 'string':
-      return { kind: 'primitive', name, repetition, physicalType: 'BYTE_ARRAY', logicalType: { type: 'STRING' } };
-    case 'bytes':
-      return { kind: 'primitive', name, repetition, physicalType: 'BYTE_ARRAY' };
-  }
-}
-
-function literal(value: unknown): string {
-  if (value === EMPTY_BYTES) return 'H.EMPTY_BYTES';
-  if (typeof value === 'bigint') return `${value}n`;
-  return JSON.stringify(value);
-}
 
 /** Called from generated code. */
-function helpers(set: SchemaSet) {
+function helpers(set: SchemaSet, recursionDepth: number) {
   return {
     NONE: Object.freeze([]) as readonly unknown[],
     EMPTY_BYTES,
@@ -330,53 +134,11 @@ function helpers(set: SchemaSet) {
       return Array.from(mapEntries(value, keyType), ([key, entryValue]) => ({ key, value: convert(entryValue) }));
     },
     json(typeName: string, value: DecodedMessage, context: JsonContext): string {
-      let json: JsonValue;
-      try {
-        json = jsonCodecFor(set, typeName).toJson(value, context);
-      } catch (err) {
-        // The archive must not lose an event because its Any names a type the registry lacks.
-        if (typeName !== ANY) throw err;
-        json = { '@type': String(value.type_url ?? ''), value: Buffer.from((value.value as Uint8Array) ?? []).toString('base64') };
-      }
-      return JSON.stringify(json);
+      return jsonColumnText(set, typeName, value, context);
     },
-    present(value: unknown): boolean {
-      if (value == null) return false;
-      if (Array.isArray(value)) return value.length > 0;
-      if (value instanceof Map) return value.size > 0;
-      return true;
-    },
-    tooDeep(path: string, depth: number): ValueProblem {
-      return new ValueProblem(
-        `data nested deeper than recursionDepth ${depth} allows; use recursionFallback "json" to keep such data as JSON`,
-      ).within(path);
-    },
-    noMetadata(): ValueProblem {
-      return new ValueProblem('record metadata (topic, partition, offset, timestamp) is required for the metadata columns');
-    },
-    topic(meta: RecordMetadata): string {
-      if (typeof meta.topic !== 'string') throw new ValueProblem(`metadata topic: expected a string, got ${describeValue(meta.topic)}`);
-      return meta.topic;
-    },
-    partition(meta: RecordMetadata): number {
-      if (!Number.isInteger(meta.partition)) {
-        throw new ValueProblem(`metadata partition: expected an integer, got ${describeValue(meta.partition)}`);
-      }
-      return meta.partition;
-    },
-    offset(meta: RecordMetadata): bigint {
-      try {
-        return BigInt(meta.offset);
-      } catch {
-        throw new ValueProblem(`metadata offset: expected an integer, got ${describeValue(meta.offset)}`);
-      }
-    },
-    kafkaTimestamp(meta: RecordMetadata): bigint {
-      const millis = meta.timestamp instanceof Date ? meta.timestamp.getTime() : Number(meta.timestamp);
-      if (!Number.isInteger(millis)) {
-        throw new ValueProblem(`metadata timestamp: expected milliseconds since the epoch, got ${describeValue(meta.timestamp)}`);
-      }
-      return BigInt(millis) * 1000n;
+    present: cutFieldHasData,
+    tooDeep(path: string): ValueProblem {
+      return recursionCutProblem(path, recursionDepth);
     },
   };
 }
