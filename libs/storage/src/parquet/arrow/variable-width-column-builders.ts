@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { type Data, makeData } from 'apache-arrow';
 import { ColumnBuilder, INITIAL_CAPACITY } from './column-builder';
 
@@ -115,5 +116,32 @@ export class Utf8ColumnBuilder extends VariableWidthColumnBuilder {
       }
     }
     this.commit(i === length ? at + length : at + this.buffer.write(value, at));
+  }
+
+  /**
+   * Bytes that should be UTF-8 (a protobuf string field's, say): copied as they are when they
+   * are valid UTF-8, else appended as Buffer#toString decodes them (each bad sequence U+FFFD).
+   */
+  appendUtf8(source: Uint8Array, start: number, end: number): void {
+    const size = end - start;
+    const at = this.end;
+    if (at + size > this.bytes.length) this.reserve(size);
+    const bytes = this.bytes;
+    let valid: boolean;
+    if (size < 64) {
+      let seen = 0;
+      for (let i = 0; i < size; i++) {
+        const byte = source[start + i];
+        bytes[at + i] = byte;
+        seen |= byte;
+      }
+      valid = seen < 0x80 || isUtf8(source.subarray(start, end));
+    } else {
+      const slice = source.subarray(start, end);
+      bytes.set(slice, at);
+      valid = isUtf8(slice);
+    }
+    if (valid) this.commit(at + size);
+    else this.append(Buffer.from(source.buffer, source.byteOffset, source.byteLength).toString('utf8', start, end));
   }
 }
