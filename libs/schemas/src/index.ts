@@ -27,6 +27,7 @@ export type { Incompatibility } from './model/compatibility';
 export type { DecodedMessage } from './codec/decoder-compiler';
 export type { JsonValue } from './json/json-scalars';
 export { METADATA_COLUMNS, type RecordMetadata } from './parquet/metadata-columns';
+export { createParquetColumnBatch, ParquetColumnBatch } from './parquet/parquet-column-batch';
 export {
   DecodeError,
   EncodeError,
