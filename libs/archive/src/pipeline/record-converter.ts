@@ -56,8 +56,10 @@ export class RecordConverter {
     const { topic, partition } = lease;
     const schema = this.lookup(settings.messageType);
     const mapping = this.mappingOf(schema, settings.metadataColumns);
-    // Keyed by window and lateness: records beyond grace never share a file with the window's own.
-    const groups = new Map<string, Group>();
+    // Keyed by window start and lateness (start * 2 + late): records beyond grace never share a file with the window's own.
+    const groups = new Map<number, Group>();
+    // The partition's event time, read once and written back after the batch (one partition per batch).
+    let clock = this.clocks.of(lease);
     const dead: DeadLetter[] = [];
     const counts: ConversionCounts = { written: 0, deadLettered: {}, lateWithinGrace: 0, lateBeyondGrace: 0 };
     const deadLetter = (message: KafkaMessage, reason: DeadLetterReason, detail: string) => {
@@ -84,7 +86,6 @@ export class RecordConverter {
         continue;
       }
       const timePartition = settings.partitioner.partitionOf(time.ms);
-      const clock = this.clocks.of(lease);
       let late = false;
       if (clock !== undefined && clock >= timePartition.end) {
         if (clock >= timePartition.end + settings.graceMs) {
@@ -105,8 +106,8 @@ export class RecordConverter {
         deadLetter(message, 'unmappable', (error as Error).message);
         continue;
       }
-      this.clocks.advance(lease, time.ms);
-      const groupKey = `${timePartition.start}|${late}`;
+      if (clock === undefined || time.ms > clock) clock = time.ms;
+      const groupKey = timePartition.start * 2 + (late ? 1 : 0);
       let group = groups.get(groupKey);
       if (!group) {
         group = { timePartition, late, batch: { rows: [], offsets: [], eventTimes: [], recordBytes: 0 } };
@@ -118,6 +119,7 @@ export class RecordConverter {
       group.batch.recordBytes += value.length;
     }
 
+    if (clock !== undefined) this.clocks.advance(lease, clock);
     const finalized: FinalizedArchiveFile[] = [];
     const now = this.now();
     for (const group of groups.values()) {
