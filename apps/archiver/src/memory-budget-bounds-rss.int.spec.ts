@@ -19,7 +19,7 @@ const BUDGET_MIB = 24;
  * hyparquet: ~110 MiB idle), and garbage V8 has not collected yet (external
  * buffers up to ~64 MiB before V8 collects them). The README states this figure.
  */
-const OVERHEAD_MIB = 160;
+const OVERHEAD_MIB = 192;
 const RECORD_BYTES = 8 * 1024;
 const PARTITIONS = 8;
 const HOURS = 6;

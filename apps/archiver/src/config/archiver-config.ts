@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, loadConfig, type ConfigProblem } from '@eventpath/runtime';
 import { kafkaClientSettings, kafkaConfigSchema, type KafkaClientSettings } from '@eventpath/queues';
 import { schemaSourceFromLocation, type SchemaSourceConfig } from '@eventpath/schemas';
+import { PARQUET_COMPRESSIONS } from '@eventpath/storage';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { configFileSchema, type ConfigFile, type TopicSettingsInput } from './config-file-schema';
@@ -200,6 +201,9 @@ export function parseArchiverConfig(raw: unknown, options: { env?: NodeJS.Proces
       maxFileAge: pick('maxFileAge') ?? window + grace + idleClose,
       writer: pick('writer') ?? BUILT_IN_TOPIC_DEFAULTS.writer,
     };
+    if (!PARQUET_COMPRESSIONS[settings.writer].includes(settings.compression)) {
+      problems.push({ key: `${path}.compression`, reason: `${settings.writer} does not write ${settings.compression} (it writes ${PARQUET_COMPRESSIONS[settings.writer].join(', ')})` });
+    }
     return { path, ...(entry.names ? { names: entry.names } : {}), ...(entry.pattern ? { pattern: new RegExp(entry.pattern) } : {}), settings };
   });
 

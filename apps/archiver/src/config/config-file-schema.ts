@@ -1,4 +1,5 @@
 import { DatePattern, assertTimeZone } from '@eventpath/archive';
+import { PARQUET_WRITER_IMPLEMENTATIONS, type ParquetCompression, type ParquetWriterImplementation } from '@eventpath/storage';
 import { z } from 'zod';
 import { byteSize, duration } from './units';
 
@@ -35,12 +36,14 @@ const topicSettingsShape = {
   grace: duration(),
   lateEvents: z.enum(['write', 'dead-letter']),
   maxFileSize: byteSize({ min: 4096 }),
-  compression: z.enum(['SNAPPY', 'GZIP', 'UNCOMPRESSED']),
+  /** Any codec the chosen writer writes (libs/storage PARQUET_COMPRESSIONS); checked with the writer. */
+  compression: z.enum(['SNAPPY', 'GZIP', 'ZSTD', 'UNCOMPRESSED'] as const satisfies readonly ParquetCompression[]),
   metadataColumns: z.boolean(),
   eventIdHeader: z.string().min(1),
   idleClose: duration({ min: 1 }),
   maxFileAge: duration({ min: 1000 }),
-  writer: z.enum(['hyparquet-writer', 'parquetjs-lite']),
+  /** libs/storage's Parquet writer implementation; default hyparquet-writer. */
+  writer: z.enum(PARQUET_WRITER_IMPLEMENTATIONS as readonly [ParquetWriterImplementation, ...ParquetWriterImplementation[]]),
 };
 
 const optionalTopicSettings = Object.fromEntries(Object.entries(topicSettingsShape).map(([key, schema]) => [key, schema.optional()])) as {

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -29,6 +29,8 @@ export function archiverBundle(): Promise<string> {
       logLevel: 'silent',
       sourcemap: 'inline',
     });
+    // libs/storage's parquet-wasm writer runs this script in a worker; bundles ship it beside main.cjs (see project.json).
+    await copyFile(join(REPO_ROOT, 'libs', 'storage', 'src', 'parquet', 'parquet-wasm', 'parquet-encoder-worker.cjs'), join(outdir, 'parquet-encoder-worker.cjs'));
     return outfile;
   })();
   return built;
