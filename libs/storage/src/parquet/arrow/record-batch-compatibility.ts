@@ -1,4 +1,4 @@
-import { type Data, type DataType, type Field, type RecordBatch, type Schema, Type } from 'apache-arrow';
+import { type Data, type DataType, type Field, RecordBatch, type Schema, Type } from 'apache-arrow';
 
 /**
  * Why `batch` cannot be written as rows of `expected` (the writer's Arrow schema), or
@@ -8,6 +8,8 @@ import { type Data, type DataType, type Field, type RecordBatch, type Schema, Ty
  * the schema (non-nullable where it is nullable).
  */
 export function recordBatchProblems(expected: Schema, batch: RecordBatch): string[] {
+  // Another copy of apache-arrow (its ESM build beside this CommonJS one, say) would serialise it wrongly.
+  if (!(batch instanceof RecordBatch)) return ['not a RecordBatch of the apache-arrow this library loads (another copy or build of apache-arrow?)'];
   const problems: string[] = [];
   const actual = batch.schema.fields;
   if (actual.length !== expected.fields.length || actual.some((field, i) => field.name !== expected.fields[i].name)) {

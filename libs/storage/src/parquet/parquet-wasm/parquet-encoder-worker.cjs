@@ -39,5 +39,7 @@ parentPort.on('message', ({ request, ipc, compression }) => {
     parentPort.postMessage({ request, file, wasmMemoryBytes: parquet.wasmMemory().buffer.byteLength }, [file]);
   } catch (error) {
     parentPort.postMessage({ request, error: error instanceof Error ? error.message : String(error) });
+    // A trap (a Rust panic) may leave the wasm instance broken: this worker ends, the next request starts a new one.
+    if (error instanceof WebAssembly.RuntimeError) process.exit(1);
   }
 });
