@@ -12,13 +12,15 @@
  * every scenario checks its output against the generated events; a mismatch fails the run.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { seededRandom } from '@eventpath/dev-infra';
 import * as schemasLib from '@eventpath/schemas';
-import type { DecodedMessage, MessageSchema } from '@eventpath/schemas';
+import type { MessageSchema, ParquetColumnBatch, RecordMetadata, SchemaSnapshot } from '@eventpath/schemas';
+import * as storageLib from '@eventpath/storage';
+import { type RecordBatch, RecordBatchStreamWriter } from 'apache-arrow';
+import { loadBenchSnapshot, TYPE_NAME, typicalEvents } from './typical-protobuf-event';
 
 const lazyRequire = createRequire(__filename);
 const protobufjs = () => lazyRequire('protobufjs') as typeof import('protobufjs');
@@ -26,65 +28,7 @@ const protobufjs = () => lazyRequire('protobufjs') as typeof import('protobufjs'
 const SMOKE = process.argv.includes('--smoke');
 const EVENTS = SMOKE ? 5_000 : 300_000;
 const DISTINCT_EVENTS = SMOKE ? 1_000 : 10_000;
-const TYPE_NAME = 'bench.events.TypicalEvent';
 
-const TYPICAL_EVENT_PROTO = `
-syntax = "proto3";
-package bench.events;
-
-import "google/protobuf/timestamp.proto";
-import "google/protobuf/wrappers.proto";
-
-message TypicalEvent {
-  string event_id = 1;
-  EventType event_type = 2;
-  google.protobuf.Timestamp event_time = 3;
-  Producer producer = 4;
-  optional uint64 user_id = 5;
-  optional string session_id = 6;
-  string country = 7;
-  Device device = 8;
-  google.protobuf.DoubleValue amount = 9;
-  string currency = 10;
-  repeated Item items = 11;
-  repeated string tags = 12;
-  map<string, string> attributes = 13;
-  bool is_test = 14;
-  int32 schema_version = 15;
-  bytes raw_payload = 16;
-  int64 total_micros = 17;
-  oneof source {
-    string campaign_id = 18;
-    string referrer_url = 19;
-  }
-  sint32 timezone_offset_minutes = 20;
-
-  enum EventType {
-    EVENT_TYPE_UNSPECIFIED = 0;
-    EVENT_TYPE_VIEW = 1;
-    EVENT_TYPE_CART = 2;
-    EVENT_TYPE_PURCHASE = 3;
-  }
-}
-
-message Producer {
-  string app = 1;
-  string version = 2;
-  string host = 3;
-}
-
-message Device {
-  string os = 1;
-  string model = 2;
-  uint32 screen_width = 3;
-}
-
-message Item {
-  string sku = 1;
-  int32 quantity = 2;
-  double unit_price = 3;
-}
-`;
 
 interface Result {
   scenario: string;
@@ -94,52 +38,27 @@ interface Result {
 }
 
 
-/** Events in the decoded representation; index-dependent so no two are alike. */
-function typicalEvents(count: number): DecodedMessage[] {
-  const next = seededRandom(42);
-  const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)];
-  return Array.from({ length: count }, (_, index) => {
-    const items = Array.from({ length: 1 + Math.floor(next() * 4) }, (__, item) => ({
-      sku: `SKU-${Math.floor(next() * 100_000)}-${item}`,
-      quantity: 1 + Math.floor(next() * 5),
-      unit_price: Math.round(next() * 100_000) / 100,
-    }));
-    const event: DecodedMessage = {
-      event_id: `evt-${index.toString(36)}-${Math.floor(next() * 1e9).toString(36)}`,
-      event_type: pick(['EVENT_TYPE_VIEW', 'EVENT_TYPE_CART', 'EVENT_TYPE_PURCHASE']),
-      event_time: { seconds: 1714564800n + BigInt(index), nanos: Math.floor(next() * 1e6) * 1000 },
-      producer: { app: pick(['web', 'ios', 'android']), version: `4.${Math.floor(next() * 20)}.0`, host: `pod-${Math.floor(next() * 64)}` },
-      user_id: BigInt(Math.floor(next() * 2 ** 40)),
-      session_id: `s-${Math.floor(next() * 1e12).toString(36)}`,
-      country: pick(['ID', 'SG', 'VN', 'TH', 'PH']),
-      device: { os: pick(['android 14', 'ios 17.4']), model: pick(['Pixel 8', 'iPhone 15', 'Galaxy S24']), screen_width: pick([390, 412, 1080]) },
-      amount: { value: Math.round(next() * 1e7) / 100 },
-      currency: 'IDR',
-      items,
-      tags: ['promo', pick(['new-user', 'returning']), pick(['a', 'b'])],
-      attributes: new Map([
-        ['experiment', pick(['control', 'variant-a'])],
-        ['channel', pick(['organic', 'paid'])],
-      ]),
-      is_test: false,
-      schema_version: 3,
-      raw_payload: new Uint8Array(Array.from({ length: 16 }, () => Math.floor(next() * 256))),
-      total_micros: BigInt(Math.floor(next() * 1e12)),
-      timezone_offset_minutes: pick([420, 480, -300]),
-    };
-    if (index % 2 === 0) event.campaign_id = `cmp-${index % 97}`;
-    else event.referrer_url = 'https://example.com/landing';
-    return event;
-  });
+async function loadBenchSchema(workDir: string): Promise<MessageSchema> {
+  return (await loadBenchSnapshot(workDir)).schema;
 }
 
-async function loadBenchSchema(workDir: string): Promise<MessageSchema> {
-  const { loadSchemas } = schemasLib;
-  const directory = join(workDir, 'protos');
-  await mkdir(join(directory, 'bench'), { recursive: true });
-  await writeFile(join(directory, 'bench', 'events.proto'), TYPICAL_EVENT_PROTO);
-  const schemas = await loadSchemas([{ kind: 'protoDirectory', name: 'bench', directory }]);
-  return schemas.messageType(TYPE_NAME);
+/** Rows an Arrow record batch is taken after, as a writer takes them (~one 8 MiB row group of this event). */
+const ARROW_BATCH_ROWS = 10_000;
+
+/** Before timing: the columnar batch of the events must equal, buffer for buffer, the batch of their rows. */
+function checkColumnsEqualRows(
+  snapshot: SchemaSnapshot,
+  schema: MessageSchema,
+  encoded: Uint8Array[],
+  metadata: RecordMetadata,
+  append: (columns: ParquetColumnBatch, bytes: Uint8Array) => void,
+): void {
+  const mapping = schema.parquetMapping();
+  const columns = schemasLib.createParquetColumnBatch(snapshot, TYPE_NAME);
+  for (const bytes of encoded) append(columns, bytes);
+  const ipc = (batch: RecordBatch) => Buffer.from(RecordBatchStreamWriter.writeAll([batch]).toUint8Array(true));
+  const rows = storageLib.recordBatchOfRows(mapping.schema, encoded.map((bytes) => mapping.toRow(schema.decode(bytes), metadata)));
+  check(ipc(columns.takeRecordBatch()).equals(ipc(rows)), 'the Arrow columns equal the rows toRow makes');
 }
 
 function protobufjsType(workDir: string) {
@@ -219,6 +138,52 @@ const SCENARIOS: Record<string, (workDir: string) => Promise<number>> = {
     return timeLoop(encoded, (bytes) => mapping.toRow(schema.decode(bytes as Uint8Array), metadata));
   },
 
+  async 'schemas bytes → Arrow columns (ParquetColumnBatch.append)'(workDir) {
+    const { snapshot, schema } = await loadBenchSnapshot(workDir);
+    const events = typicalEvents(DISTINCT_EVENTS);
+    const encoded = events.map((event) => schema.encode(event));
+    const metadata = { topic: 'events', partition: 0, offset: '0', timestamp: '1714564800000', eventId: 'e' };
+    checkColumnsEqualRows(snapshot, schema, encoded, metadata, (columns, bytes) => columns.append(bytes, metadata));
+    const columns = schemasLib.createParquetColumnBatch(snapshot, TYPE_NAME);
+    const seconds = timeLoop(encoded, (bytes) => {
+      columns.append(bytes as Uint8Array, metadata);
+      if (columns.rowCount === ARROW_BATCH_ROWS) columns.takeRecordBatch();
+      return 1;
+    });
+    check(columns.slowPathCount === 0, 'every record decoded straight into the columns');
+    return seconds;
+  },
+
+  async 'schemas decode + appendMessage (Arrow columns)'(workDir) {
+    const { snapshot, schema } = await loadBenchSnapshot(workDir);
+    const encoded = typicalEvents(DISTINCT_EVENTS).map((event) => schema.encode(event));
+    const metadata = { topic: 'events', partition: 0, offset: '0', timestamp: '1714564800000', eventId: 'e' };
+    checkColumnsEqualRows(snapshot, schema, encoded, metadata, (columns, bytes) => columns.appendMessage(schema.decode(bytes), metadata));
+    const columns = schemasLib.createParquetColumnBatch(snapshot, TYPE_NAME);
+    return timeLoop(encoded, (bytes) => {
+      columns.appendMessage(schema.decode(bytes as Uint8Array), metadata);
+      if (columns.rowCount === ARROW_BATCH_ROWS) columns.takeRecordBatch();
+      return 1;
+    });
+  },
+
+  async 'schemas decode + toRow + rows to Arrow columns (row path into Arrow)'(workDir) {
+    const schema = await loadBenchSchema(workDir);
+    const mapping = schema.parquetMapping();
+    const encoded = typicalEvents(DISTINCT_EVENTS).map((event) => schema.encode(event));
+    const metadata = { topic: 'events', partition: 0, offset: '0', timestamp: '1714564800000', eventId: 'e' };
+    const { recordBatchOfRows } = storageLib;
+    let rows: Record<string, unknown>[] = [];
+    return timeLoop(encoded, (bytes) => {
+      rows.push(mapping.toRow(schema.decode(bytes as Uint8Array), metadata));
+      if (rows.length === ARROW_BATCH_ROWS) {
+        recordBatchOfRows(mapping.schema, rows);
+        rows = [];
+      }
+      return 1;
+    });
+  },
+
   async 'schemas fromJson + encode (gateway path)'(workDir) {
     const schema = await loadBenchSchema(workDir);
     const events = typicalEvents(DISTINCT_EVENTS);
@@ -282,6 +247,13 @@ async function main(): Promise<void> {
     console.log(
       `\ndecode + toRow runs at ${((rate('schemas decode + toRow') / baseline) * 100).toFixed(0)}% of protobufjs's bare decode rate ` +
         `(schemas decode alone: ${((rate('schemas decode') / baseline) * 100).toFixed(0)}%).`,
+    );
+    const bytesToColumns = rate('schemas bytes → Arrow columns (ParquetColumnBatch.append)');
+    const messagesToColumns = rate('schemas decode + appendMessage (Arrow columns)');
+    console.log(
+      `Into Arrow columns: from bytes ${(bytesToColumns / messagesToColumns).toFixed(2)}x the rate of decode + appendMessage, ` +
+        `${(bytesToColumns / rate('schemas decode + toRow + rows to Arrow columns (row path into Arrow)')).toFixed(2)}x decode + toRow + rows to Arrow, ` +
+        `${(bytesToColumns / rate('schemas decode + toRow')).toFixed(2)}x decode + toRow alone.`,
     );
   } finally {
     await rm(workDir, { recursive: true, force: true });
