@@ -56,6 +56,8 @@ export const KafkaErrorCode = {
   /** The broker closes the connection instead of answering. */
   Disconnect: -195,
   CorruptMessage: 2,
+  /** What a broker answers for a partition it does not host (a stale leader after a move). */
+  UnknownTopicOrPartition: 3,
   NotLeaderOrFollower: 6,
   RequestTimedOut: 7,
   MessageTooLarge: 10,

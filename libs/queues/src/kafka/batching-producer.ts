@@ -262,7 +262,7 @@ export class BatchingProducer {
       });
     } catch (error) {
       for (const topic of byTopic.keys()) this.metadata.invalidate(topic);
-      const failure = toKafkaOperationError(error, `producing to ${[...byTopic.keys()].join(', ')}`);
+      const failure = leadershipMoved(toKafkaOperationError(error, `producing to ${[...byTopic.keys()].join(', ')}`));
       for (const { send, index } of group) (outcomes.get(send) as Outcome[])[index] = { error: failure };
       return;
     }
@@ -283,6 +283,18 @@ export class BatchingProducer {
       results[index] = { report: { topic: send.topic, partition, offset: (base + position).toString() } };
     }
   }
+}
+
+/**
+ * A produce request is sent only for topics the metadata just listed, so an
+ * UNKNOWN_TOPIC_OR_PARTITION in its answer means the broker asked no longer
+ * hosts the partition (leadership moved while a node restarted), not that the
+ * topic is gone: the caller retries, and the retry's fresh metadata says
+ * `unknown-topic` if the topic really was deleted meanwhile.
+ */
+function leadershipMoved(failure: KafkaOperationError): KafkaOperationError {
+  if (failure.kind !== 'unknown-topic') return failure;
+  return new KafkaOperationError('broker-unavailable', `${failure.message.slice(failure.kind.length + 2)} (the partition's leader moved; metadata is read again)`, { cause: failure.cause });
 }
 
 /** Resolves a send whose messages were all written; rejects it otherwise, with the reports of those that were. */

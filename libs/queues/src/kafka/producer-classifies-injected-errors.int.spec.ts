@@ -30,7 +30,9 @@ describe('BatchingProducer classifies injected broker errors (dev broker)', () =
     ['MESSAGE_TOO_LARGE', KafkaErrorCode.MessageTooLarge, 'message-too-large'],
     ['TOPIC_AUTHORIZATION_FAILED', KafkaErrorCode.TopicAuthorizationFailed, 'auth'],
     ['NOT_ENOUGH_REPLICAS', KafkaErrorCode.NotEnoughReplicas, 'broker-unavailable'],
-  ] as const)('classifies the broker answering %s as %s', async (_name, code, kind) => {
+    // The topic is in the metadata: the answering broker no longer leads the partition.
+    ['UNKNOWN_TOPIC_OR_PARTITION', KafkaErrorCode.UnknownTopicOrPartition, 'broker-unavailable'],
+  ] as const)('classifies the broker answering %s (code %s) as %s', async (_name, code, kind) => {
     // Enough errors to outlast kafkajs's retries where the code is retriable.
     await broker.injectErrors(KafkaApiKey.Produce, Array<number>(6).fill(code));
     try {
