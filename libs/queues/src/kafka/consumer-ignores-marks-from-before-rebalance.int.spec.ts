@@ -47,7 +47,7 @@ describe('AtLeastOnceConsumer across a rebalance', () => {
     const second = new AtLeastOnceConsumer(bed.kafka, options({ onPartitionsAssigned: (a: TopicPartitions[]) => void assignedToSecond.push(a) }), markAtOnce);
     await first.start();
     try {
-      await eventually(() => heldMarks.length === 4, 15_000, 'all four messages at the first member');
+      await eventually(() => heldMarks.length === 4, 60_000, 'all four messages at the first member');
       await second.start();
       await eventually(() => revokedFromFirst.length === 1 && assignedToSecond.length === 1, 30_000, 'the rebalance');
       expect(revokedFromFirst[0]).toEqual([{ topic, partitions: [0, 1] }]);

@@ -141,15 +141,18 @@ describeOnRealKafka('AtLeastOnceConsumer while partition leaders move and the co
       }
       producing = false;
       await load;
-      ends = new Map((await admin.fetchTopicOffsets('moves')).map((p) => [p.partition, BigInt(p.high)]));
-      const expected = ends;
+      // Read again until the ends hold every acknowledged message: a leader
+      // elected a moment ago reports a high watermark that lags until its
+      // followers fetch again.
       await eventually(
         async () => {
+          ends = new Map((await admin.fetchTopicOffsets('moves')).map((p) => [p.partition, BigInt(p.high)]));
+          if (Number([...ends.values()].reduce((sum, end) => sum + end, 0n)) < sent) return false;
           const committed = await audit.pollOnce();
-          return committed !== undefined && [...expected].every(([partition, end]) => committed.get(partition) === end);
+          return committed !== undefined && [...ends].every(([partition, end]) => committed.get(partition) === end);
         },
         60_000,
-        'every partition committed to its end',
+        `every partition committed to its end, and the ends holding all ${sent} acknowledged messages`,
       );
     } finally {
       producing = false;
