@@ -5,6 +5,7 @@ export { TopicMapping, TopicMappingError } from './topics/topic-mapping';
 export { isInternalTopic, isValidTopicName } from './topics/topic-name';
 export { discoverKafkaTopics } from './topics/kafka-topic-discovery';
 export { TopicWatcher, type TopicWatcherOptions } from './topics/topic-watcher';
+export { TopicExistsCheck } from './topics/topic-exists-check';
 
 export { Backoff, sleep, type BackoffOptions } from './delivery/backoff';
 export { ConnectOnDemand } from './delivery/connect-on-demand';

@@ -78,6 +78,13 @@ export class FrontingRelay {
     return this.assigned.map((a) => ({ topic: a.topic, partitions: [...a.partitions] }));
   }
 
+  /** Partitions whose sends are being retried because the target fails. */
+  get waitingPartitions(): number {
+    let waiting = 0;
+    for (const relay of this.relays.values()) if (relay.isWaitingForTarget) waiting += 1;
+    return waiting;
+  }
+
   /** Whether a consumer is running (it joined the group). */
   get running(): boolean {
     return this.consumer !== undefined && this.subscribed.length > 0;

@@ -114,8 +114,10 @@ describe('PartitionRelay', () => {
     hooks.onRetry?.({ error: new KafkaOperationError('broker-unavailable', 'down'), attempt: 2, delayMs: 20 });
     expect(flow).toMatchObject({ paused: 1, resumed: 0 });
     expect(partition.isPaused).toBe(true);
+    expect(partition.isWaitingForTarget).toBe(true);
     hooks.onRecovered?.();
     expect(flow).toMatchObject({ paused: 1, resumed: 1 });
+    expect(partition.isWaitingForTarget).toBe(false);
     target.calls[0].settle();
     await partition.idle();
     expect(done).toEqual(['0']);
@@ -126,6 +128,8 @@ describe('PartitionRelay', () => {
     const done: string[] = [];
     partition.enqueue(batch([0, 1, 2, 3], done, 100));
     expect(flow.paused).toBe(1);
+    // Paused by its own buffer, not waiting for the target.
+    expect(partition.isWaitingForTarget).toBe(false);
     await next(target, 1);
     target.calls[0].settle();
     await next(target, 2);

@@ -79,6 +79,11 @@ export class PartitionRelay {
     return this.pausedFor.size > 0;
   }
 
+  /** Whether a send is being retried because the target fails. */
+  get isWaitingForTarget(): boolean {
+    return this.pausedFor.has('target-unavailable');
+  }
+
   /** Buffers a fetched batch for delivery; returns at once. */
   enqueue(batch: ConsumedBatch): void {
     if (this.stopped || batch.messages.length === 0) return;
