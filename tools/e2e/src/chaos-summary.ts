@@ -1,0 +1,72 @@
+import type { ArchivedTopic } from './archived-event-ids';
+import type { AuditRun } from './archive-audit';
+import type { EventTraffic } from './event-traffic';
+import type { FaultTimeline } from './fault-timeline';
+import type { UnexpectedExit } from './supervised-app';
+
+/** What the archive holds against what the gateway acknowledged. */
+export interface Reconciliation {
+  archived: number;
+  /** Rows beyond the first copy of each id. */
+  duplicates: number;
+  /** Acknowledged ids in no Parquet file. */
+  lost: string[];
+  /** Ids in the archive that were never sent. */
+  unknown: string[];
+  /** Sent, never acknowledged (given up on), yet archived: the at-least-once side of a cut answer. */
+  archivedUnacknowledged: number;
+}
+
+export function reconcile(traffic: EventTraffic, archive: ArchivedTopic[]): Reconciliation {
+  const archived = new Map<string, number>();
+  for (const topic of archive) for (const [id, copies] of topic.ids) archived.set(id, (archived.get(id) ?? 0) + copies);
+  let duplicates = 0;
+  for (const copies of archived.values()) duplicates += copies - 1;
+  return {
+    archived: archived.size,
+    duplicates,
+    lost: [...traffic.acknowledged.keys()].filter((id) => !archived.has(id)),
+    unknown: [...archived.keys()].filter((id) => !traffic.sent.has(id)),
+    archivedUnacknowledged: [...archived.keys()].filter((id) => traffic.sent.has(id) && !traffic.acknowledged.has(id)).length,
+  };
+}
+
+/** The run's report: what was sent and acknowledged, what the archive holds, the faults and how long each lasted. */
+export function chaosSummary(input: {
+  seed: number;
+  seconds: number;
+  traffic: EventTraffic;
+  timeline: FaultTimeline;
+  audits: AuditRun[];
+  archive: ArchivedTopic[];
+  result: Reconciliation;
+  unexpectedExits: UnexpectedExit[];
+}): string {
+  const { traffic, result } = input;
+  const formats = (['json-single', 'json-batch', 'protobuf'] as const).map((f) => `${f} ${traffic.count(f).requests} requests / ${traffic.count(f).events} events`);
+  const attempts = traffic.outcomes.reduce((n, o) => n + o.attempts, 0);
+  const retried = traffic.outcomes.filter((o) => o.attempts > 1).length;
+  const lines = [
+    `pipeline chaos run, seed ${input.seed} (EVENTPATH_E2E_SEED=${input.seed} replays it), ${input.seconds.toFixed(0)} s`,
+    '',
+    '| count | events |',
+    '|---|---|',
+    `| sent | ${traffic.sent.size} |`,
+    `| acknowledged 2xx | ${traffic.acknowledged.size} |`,
+    `| … durable in the fronting Kafka (status kafka) | ${traffic.durability('kafka')} |`,
+    `| … durable in the Redis failover stream (status failover) | ${traffic.durability('failover')} |`,
+    `| never acknowledged (given up) | ${traffic.sent.size - traffic.acknowledged.size} |`,
+    `| archived (distinct ids in Parquet) | ${result.archived} |`,
+    `| duplicates (rows beyond the first copy) | ${result.duplicates} |`,
+    `| archived though never acknowledged | ${result.archivedUnacknowledged} |`,
+    `| lost (acknowledged, not archived) | ${result.lost.length} |`,
+    '',
+    `requests: ${formats.join('; ')}; ${attempts} attempts, ${retried} requests retried`,
+    `archive: ${input.archive.map((a) => `${a.topic} ${a.objects} objects / ${a.rows} rows`).join('; ')}`,
+    `audit: ${input.audits.map((a) => `${a.topic} exit ${a.code}${a.totals ? ` (expected ${a.totals.expected}, archived ${a.totals.archived}, missing ${a.totals.missing}, duplicates ${a.totals.duplicateRecords}, dead-lettered ${a.totals.deadLettered})` : ''}`).join('; ')}`,
+    `exits nobody asked for (restarted by the supervisor): ${input.unexpectedExits.length === 0 ? 'none' : input.unexpectedExits.map((e) => `${e.app} ${e.how}`).join(', ')}`,
+    '',
+    input.timeline.table(),
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,102 @@
+import { join } from 'node:path';
+import { eventually, seededRandom } from '@eventpath/dev-infra';
+import { ARCHIVER_GROUP_ID, WORKER_GROUP_ID } from './app-configs';
+import { archivedEventIds, type ArchivedTopic } from './archived-event-ids';
+import { auditArchive, type AuditRun } from './archive-audit';
+import { chaosRound, sleep } from './chaos-faults';
+import { chaosSummary, reconcile } from './chaos-summary';
+import { EventTraffic } from './event-traffic';
+import { FaultTimeline } from './fault-timeline';
+import { failoverDepth, groupBacklog } from './pipeline-drained';
+import { startPipelineStack, type PipelineStack } from './pipeline-stack';
+import { SAMPLE_TOPICS, SampleEncoder } from './sample-schema';
+
+// CI-sized by default (~2-3 minutes here); EVENTPATH_E2E_LONG=1 sends more events through more rounds of faults.
+const LONG = process.env['EVENTPATH_E2E_LONG'] === '1';
+const SEED = Number(process.env['EVENTPATH_E2E_SEED'] ?? Date.now() % 1_000_000_000);
+const SETTINGS = LONG
+  ? { eventsPerSecond: 250, maxBatch: 100, rounds: 4, outageMs: { min: 5_000, max: 15_000 }, gapMs: { min: 1_000, max: 8_000 } }
+  : { eventsPerSecond: 60, maxBatch: 40, rounds: 1, outageMs: { min: 4_000, max: 7_000 }, gapMs: { min: 500, max: 2_500 } };
+const TOPICS = SAMPLE_TOPICS.map((t) => t.topic);
+
+describe('the whole pipeline under chaos: every event acknowledged with 2xx reaches the Parquet archive', () => {
+  let stack: PipelineStack;
+
+  beforeAll(async () => {
+    stack = await startPipelineStack();
+  }, 240_000);
+  afterAll(async () => {
+    await stack?.stop();
+  }, 60_000);
+
+  it(`loses no acknowledged event while Kafka clusters, apps and GCS fail (seed ${SEED})`, async () => {
+    console.log(`pipeline chaos: seed ${SEED}${LONG ? ' (long run)' : ''}; logs in ${stack.addresses.dir} (EVENTPATH_E2E_KEEP=1 keeps them)`);
+    const random = seededRandom(SEED);
+    const began = Date.now();
+    const timeline = new FaultTimeline(began);
+    const traffic = new EventTraffic({ gatewayUrl: stack.gatewayUrl, encoder: await SampleEncoder.load(), random: seededRandom(SEED + 1), eventsPerSecond: SETTINGS.eventsPerSecond, idPrefix: `e2e-${SEED}`, maxBatch: SETTINGS.maxBatch });
+    try {
+      traffic.start();
+      await eventually(() => traffic.acknowledged.size >= 100, 60_000, 'the first 100 events acknowledged before any fault');
+
+      for (let round = 0; round < SETTINGS.rounds; round++) {
+        for (const fault of chaosRound(stack, random, SETTINGS.outageMs)) {
+          // A random moment: the fault comes after a seeded pause, while events keep flowing.
+          await sleep(SETTINGS.gapMs.min + random() * (SETTINGS.gapMs.max - SETTINGS.gapMs.min));
+          await timeline.record(fault.name, () => fault.inject());
+        }
+      }
+      await sleep(2_000);
+
+      // The producer stops; what was not acknowledged yet is retried for a while, then given up on (and not expected).
+      const giveUp = setTimeout(() => traffic.giveUp(), 60_000);
+      await traffic.finish();
+      clearTimeout(giveUp);
+      expect(traffic.refusals).toEqual([]);
+
+      // Everything drains: the failover streams into the fronting Kafka, the fronting Kafka into the mainstream one, that into the archive.
+      let progress = '';
+      await eventually(
+        async () => {
+          const [streams, relay, archive] = await Promise.all([
+            failoverDepth(stack.redis.url, TOPICS),
+            groupBacklog(stack.fronting.bootstrap, WORKER_GROUP_ID, TOPICS),
+            groupBacklog(stack.mainstream.bootstrap, ARCHIVER_GROUP_ID, TOPICS),
+          ]);
+          progress = `failover streams ${streams}, worker backlog ${relay}, archiver backlog ${archive}`;
+          return streams === 0 && relay === 0 && archive === 0;
+        },
+        180_000,
+        'the pipeline to drain',
+      ).catch((error: Error) => {
+        throw new Error(`${error.message} (${progress})`);
+      });
+
+      const audits: AuditRun[] = [];
+      const archive: ArchivedTopic[] = [];
+      for (const topic of TOPICS) {
+        audits.push(await auditArchive(stack.archiverConfigPath, topic));
+        archive.push(await archivedEventIds({ gcsUrl: stack.gcs.url, bucket: stack.addresses.bucket, prefix: stack.addresses.archivePrefix, topic, into: join(stack.addresses.dir, 'downloaded') }));
+      }
+      const result = reconcile(traffic, archive);
+      const unexpectedExits = stack.apps.flatMap((app) => app.unexpectedExits);
+      console.log(chaosSummary({ seed: SEED, seconds: (Date.now() - began) / 1000, traffic, timeline, audits, archive, result, unexpectedExits }));
+      if (result.lost.length > 0) console.log(`lost ids (first 50): ${result.lost.slice(0, 50).map((id) => `${id} (${traffic.acknowledged.get(id)})`).join(', ')}`);
+
+      // Both durability levels were exercised: the fronting outage sent events through Redis.
+      expect(traffic.durability('kafka')).toBeGreaterThan(0);
+      expect(traffic.durability('failover')).toBeGreaterThan(0);
+      // The audit finds every mainstream offset in the archive...
+      for (const audit of audits) {
+        expect({ topic: audit.topic, code: audit.code, missing: audit.totals?.missing }).toEqual({ topic: audit.topic, code: 0, missing: 0 });
+      }
+      // ...and DuckDB every acknowledged id, and nothing that was never sent.
+      expect(result.unknown).toEqual([]);
+      expect(result.lost.length).toBe(0);
+    } catch (error) {
+      traffic.giveUp();
+      for (const app of stack.apps) console.log(`--- ${app.name} log (tail) ---\n${await app.logTail(4000)}`);
+      throw error;
+    }
+  }, 900_000);
+});
