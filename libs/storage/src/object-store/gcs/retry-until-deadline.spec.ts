@@ -24,6 +24,19 @@ describe('retryUntilDeadline', () => {
     expect(events.map((e) => e.attempt)).toEqual([1, 2, 3]);
   });
 
+  it('reports a failure at the deadline (a request that timed out at it, before the deadline timer ran) as the deadline', async () => {
+    const failing = retryUntilDeadline('list', undefined, { ...fast, deadlineMs: 50 }, transient, async ({ deadline }) => {
+      // Blocks past the deadline (as a loaded process would), then fails the way a request timeout does.
+      while (Date.now() < deadline + 5) {
+        /* busy until past the deadline, so the deadline's timer cannot run first */
+      }
+      throw new Error('network timeout at: http://storage/list');
+    });
+    const error = await failing.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StorageDeadlineExceededError);
+    expect(((error as Error).cause as Error).message).toMatch(/network timeout/);
+  });
+
   it('does not retry other failures', async () => {
     let calls = 0;
     const failing = retryUntilDeadline('put', 'obj', fast, transient, async () => {

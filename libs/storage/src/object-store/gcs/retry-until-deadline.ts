@@ -21,6 +21,9 @@ export const DEFAULT_RETRY_OPTIONS: Required<RetryOptions> = {
   maxDelayMs: 15_000,
 };
 
+/** A failure this close to the deadline is the deadline's (a request timed out at it). */
+const DEADLINE_TOLERANCE_MS = 10;
+
 /** One failed attempt that will be retried after a backoff delay. */
 export interface RetryEvent {
   operation: string;
@@ -75,6 +78,12 @@ export async function retryUntilDeadline<T>(
         return await attempt({ number: attempts, signal, deadline });
       } catch (error) {
         if (signal.aborted) throw signal.reason;
+        // An attempt's requests time out at the deadline too (see Attempt.deadline): when
+        // theirs fires before the deadline's timer, the failure is still the deadline's.
+        if (Date.now() >= deadline - DEADLINE_TOLERANCE_MS) {
+          controller.abort(new StorageDeadlineExceededError(operation, objectName, options.deadlineMs, attempts, { cause: error }));
+          throw signal.reason;
+        }
         lastError = error;
         if (!isTransient(error)) throw error;
         onRetry?.({ operation, objectName, attempt: attempts, error });
