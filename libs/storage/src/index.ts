@@ -35,8 +35,10 @@ export type {
   ParquetWriterOptions,
 } from './parquet/parquet-file-writer';
 export {
+  COLUMNAR_PARQUET_WRITER_IMPLEMENTATIONS,
   createParquetWriter,
   DEFAULT_PARQUET_WRITER_IMPLEMENTATION,
+  isColumnarParquetWriterImplementation,
   DEFAULT_ROW_GROUP_BYTES,
   PARQUET_COMPRESSIONS,
   PARQUET_WRITER_IMPLEMENTATIONS,

@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parquetReadObjects } from 'hyparquet';
-import { createParquetWriter, PARQUET_WRITER_IMPLEMENTATIONS } from './create-parquet-writer';
+import { isColumnarParquetFileWriter } from './columnar-parquet-file-writer';
+import { createParquetWriter, DEFAULT_PARQUET_WRITER_IMPLEMENTATION, isColumnarParquetWriterImplementation, PARQUET_WRITER_IMPLEMENTATIONS } from './create-parquet-writer';
 import { ParquetRowError, ParquetSchemaError, UnsupportedParquetSchemaError } from './errors';
 import type { ParquetWriterImplementation } from './parquet-file-writer';
 import type { ParquetField, ParquetSchema } from './parquet-schema';
@@ -85,6 +86,20 @@ describe('createParquetWriter', () => {
     expect(await writer.close()).toMatchObject({ rows: 1 });
   });
 
+  it.each(PARQUET_WRITER_IMPLEMENTATIONS)('says beforehand whether %s makes a columnar writer', async (implementation) => {
+    const writer = await createParquetWriter(join(dir, 'columnar.parquet'), { schema: one(LOCAL_TIMESTAMP_FIELD) }, implementation);
+    expect(isColumnarParquetWriterImplementation(implementation)).toBe(isColumnarParquetFileWriter(writer));
+    expect(isColumnarParquetWriterImplementation(implementation)).toBe(implementation === 'parquet-wasm');
+    await writer.abort();
+  });
+
+  it('answers for the default implementation when none is named', async () => {
+    const writer = await createParquetWriter(join(dir, 'default.parquet'), { schema: one(LOCAL_TIMESTAMP_FIELD) });
+    expect(isColumnarParquetWriterImplementation()).toBe(isColumnarParquetFileWriter(writer));
+    expect(isColumnarParquetWriterImplementation()).toBe(isColumnarParquetWriterImplementation(DEFAULT_PARQUET_WRITER_IMPLEMENTATION));
+    await writer.abort();
+  });
+
   it('refuses an unknown implementation', async () => {
     await expect(createParquetWriter(join(dir, 'x.parquet'), { schema: allFieldKindsSchema() }, 'duckdb' as ParquetWriterImplementation)).rejects.toThrow(
       /Unknown Parquet writer implementation "duckdb"; known: hyparquet-writer, parquetjs-lite, parquet-wasm/,
@@ -151,6 +166,12 @@ describe('createParquetWriter', () => {
       const writer = await createParquetWriter(path, { schema, rowGroupBytes: 1 }, implementation);
       await writer.appendRows([valid, valid]);
       expect(await readdir(dir)).toEqual(['aborted.parquet']);
+      await writer.abort();
+      expect(await readdir(dir)).toEqual([]);
+    });
+
+    it('aborts a writer nothing was written to, removing its file', async () => {
+      const writer = await createParquetWriter(join(dir, 'fresh.parquet'), { schema }, implementation);
       await writer.abort();
       expect(await readdir(dir)).toEqual([]);
     });

@@ -18,6 +18,14 @@ export const DEFAULT_PARQUET_WRITER_IMPLEMENTATION: ParquetWriterImplementation 
 
 export const PARQUET_WRITER_IMPLEMENTATIONS: readonly ParquetWriterImplementation[] = ['hyparquet-writer', 'parquetjs-lite', 'parquet-wasm'];
 
+/** The implementations whose writers are ColumnarParquetFileWriters (take Arrow record batches). */
+export const COLUMNAR_PARQUET_WRITER_IMPLEMENTATIONS: readonly ParquetWriterImplementation[] = ['parquet-wasm'];
+
+/** Whether `createParquetWriter(path, options, implementation)` returns a ColumnarParquetFileWriter (no implementation: the default's). */
+export function isColumnarParquetWriterImplementation(implementation: ParquetWriterImplementation = DEFAULT_PARQUET_WRITER_IMPLEMENTATION): boolean {
+  return COLUMNAR_PARQUET_WRITER_IMPLEMENTATIONS.includes(implementation);
+}
+
 /** The codecs each implementation writes. */
 export const PARQUET_COMPRESSIONS: Readonly<Record<ParquetWriterImplementation, readonly ParquetCompression[]>> = {
   'hyparquet-writer': ['SNAPPY', 'GZIP', 'UNCOMPRESSED'],

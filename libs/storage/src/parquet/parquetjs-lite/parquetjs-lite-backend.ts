@@ -96,6 +96,9 @@ export class ParquetjsLiteBackend implements ParquetWriterBackend<ParquetjsLiteR
   }
 
   async discard(): Promise<void> {
+    // parquetjs-lite writes the header from its constructor without awaiting it: let that write
+    // (and any other in flight) finish first, or it fails on the destroyed stream, unhandled.
+    if (!this.stream.destroyed) await new Promise<void>((resolve) => this.stream.write(Buffer.alloc(0), () => resolve()));
     this.stream.destroy();
     if (!this.stream.closed) await once(this.stream, 'close');
   }
