@@ -67,6 +67,17 @@ describe('ParquetColumnBatch gives what toRow gives', () => {
       expect(ipc(actual)).toEqual(ipc(expected()));
     });
 
+    it("from a MessageSchema's parquetColumnBatch, bytes and decoded messages alike", () => {
+      const batch = schemas.messageType(fixture.messageType).parquetColumnBatch(fixture.options);
+      for (const [index, record] of records().entries()) {
+        if (index % 2 === 0) batch.append(record.bytes, record.metadata);
+        else batch.appendMessage(record.decoded, record.metadata);
+      }
+      expect(batch.slowPathCount).toBe(0);
+      expect(batch.schema).toBe(schemas.messageType(fixture.messageType).parquetMapping(fixture.options).schema);
+      expect(ipc(batch.takeRecordBatch())).toEqual(ipc(expected()));
+    });
+
     it('from the bytes of two records concatenated, which protobuf reads as one merged message', () => {
       const schema = schemas.messageType(fixture.messageType);
       const pairs = records().map((record, index, all) => {

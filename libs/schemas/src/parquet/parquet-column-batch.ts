@@ -109,7 +109,7 @@ export class ParquetColumnBatch {
   }
 }
 
-interface ColumnConverters {
+export interface ColumnConverters {
   readonly messageType: string;
   readonly fingerprint: string;
   readonly schema: ParquetSchema;
@@ -129,6 +129,14 @@ interface ColumnConverters {
 export function createParquetColumnBatch(snapshot: SchemaSnapshot, messageType: string, options: ParquetMappingOptions = {}): ParquetColumnBatch {
   const set = snapshot.setOf(messageType);
   if (!set) throw new UnknownMessageTypeError(messageType);
+  return new ParquetColumnBatch(columnConvertersOf(set, messageType, options), { resolveAny: anyResolver(snapshot), protoFieldNames: false, ignoreUnknownFields: false });
+}
+
+/**
+ * The generated converters of a message type and mapping options, cached with the schema
+ * set (also behind MessageSchema.parquetColumnBatch). Throws ParquetMappingError.
+ */
+export function columnConvertersOf(set: SchemaSet, messageType: string, options: ParquetMappingOptions): ColumnConverters {
   const recursionDepth = options.recursionDepth ?? 3;
   const recursionFallback = options.recursionFallback ?? 'json';
   const metadataColumns = options.metadataColumns ?? true;
@@ -136,7 +144,7 @@ export function createParquetColumnBatch(snapshot: SchemaSnapshot, messageType: 
     throw new ParquetMappingError(messageType, '', `recursionDepth must be a positive integer, got ${recursionDepth}`);
   }
   const mappingOptions = { recursionDepth, recursionFallback, metadataColumns };
-  const converters = compiledFor(set, `parquet-columns:${messageType}:${recursionDepth}:${recursionFallback}:${metadataColumns}`, (): ColumnConverters => {
+  return compiledFor(set, `parquet-columns:${messageType}:${recursionDepth}:${recursionFallback}:${metadataColumns}`, (): ColumnConverters => {
     // The same cache entry as parquetMapping()'s, so the schema is the same object.
     const rows = compiledFor(set, `parquet:${messageType}:${recursionDepth}:${recursionFallback}:${metadataColumns}`, () =>
       compileRowMapping(set, messageType, mappingOptions),
@@ -151,7 +159,6 @@ export function createParquetColumnBatch(snapshot: SchemaSnapshot, messageType: 
       decodeMessage,
     };
   });
-  return new ParquetColumnBatch(converters, { resolveAny: anyResolver(snapshot), protoFieldNames: false, ignoreUnknownFields: false });
 }
 
 /** MessageSchema.decode's behaviour (the same cached decoder): DecodeError naming the field path. */

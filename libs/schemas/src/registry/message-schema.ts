@@ -9,6 +9,7 @@ import type { JsonValue } from '../json/json-scalars';
 import { fingerprintOf } from '../model/fingerprint';
 import type { SchemaSet } from '../model/schema-model';
 import type { RecordMetadata } from '../parquet/metadata-columns';
+import { columnConvertersOf, ParquetColumnBatch } from '../parquet/parquet-column-batch';
 import { compileRowMapping, type RecursionFallback } from '../parquet/row-converter-compiler';
 import { compiledFor } from './compiled-cache';
 
@@ -155,6 +156,15 @@ export class MessageSchema {
         }
       },
     };
+  }
+
+  /**
+   * A new ParquetColumnBatch of this type and version: records straight into the Arrow
+   * columns of `parquetMapping(options).schema`, for a columnar Parquet writer (as
+   * `createParquetColumnBatch(snapshot, name, options)`; Any resolves as in `toRow`).
+   */
+  parquetColumnBatch(options: ParquetMappingOptions = {}): ParquetColumnBatch {
+    return new ParquetColumnBatch(columnConvertersOf(this.set, this.name, options), this.context(false, false));
   }
 
   private context(protoFieldNames: boolean, ignoreUnknownFields: boolean): JsonContext {
