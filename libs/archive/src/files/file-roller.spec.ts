@@ -53,10 +53,11 @@ describe('FileRoller', () => {
 
   /** Rows for offsets [from, from + count) at event times `at(offset)`. */
   const batch = (from: number, count: number, at: (offset: number) => number): RowBatch => {
-    const result: RowBatch = { rows: [], offsets: [], eventTimes: [], recordBytes: 0 };
+    const rows: Record<string, unknown>[] = [];
+    const result: RowBatch = { rows, offsets: [], eventTimes: [], recordBytes: 0 };
     for (let offset = from; offset < from + count; offset++) {
       const ms = at(offset);
-      result.rows.push(mapping.toRow(pageViewType.decode(pageViewType.encode(pageView(`e${offset}`, ms))), { topic: 'views', partition: 0, offset, timestamp: ms, eventId: `e${offset}` }));
+      rows.push(mapping.toRow(pageViewType.decode(pageViewType.encode(pageView(`e${offset}`, ms))), { topic: 'views', partition: 0, offset, timestamp: ms, eventId: `e${offset}` }));
       result.offsets.push(offset);
       result.eventTimes.push(ms);
       result.recordBytes += 100;

@@ -4,7 +4,7 @@ import type { PartitionLease } from '../records/partition-lease';
 import type { TimePartition } from '../time/time-partitioner';
 import type { FinalizedArchiveFile } from './finalized-archive-file';
 import type { MemoryBudget } from './memory-budget';
-import { OpenArchiveFile, type CloseReason, type RowBatch } from './open-archive-file';
+import { OpenArchiveFile, rowCountOf, sliceRowBatch, type CloseReason, type RowBatch } from './open-archive-file';
 import type { PartitionClocks } from './partition-clocks';
 import type { PendingRecords } from './pending-records';
 import type { TopicArchiveSettings } from './topic-archive-settings';
@@ -102,8 +102,9 @@ export class FileRoller {
   async write(target: WriteTarget, batch: RowBatch, now: number): Promise<WriteResult> {
     const result: WriteResult = { finalized: [], rejected: [] };
     const key = fileKey(target);
+    const count = rowCountOf(batch);
     let start = 0;
-    while (start < batch.rows.length) {
+    while (start < count) {
       let file = this.files.get(key);
       if (file && file.fingerprint !== target.mapping.fingerprint) {
         result.finalized.push(await this.finalize(file, 'schema'));
@@ -115,8 +116,8 @@ export class FileRoller {
         file = undefined;
       }
       if (!file) file = await this.open(key, target, now, result);
-      const end = Math.min(batch.rows.length, start + this.chunkSize(file, target.settings.maxFileBytes));
-      await this.appendChunk(file, slice(batch, start, end), target.lease, now, result);
+      const end = Math.min(count, start + this.chunkSize(file, target.settings.maxFileBytes));
+      await this.appendChunk(file, sliceRowBatch(batch, start, end), target.lease, now, result);
       start = end;
       if (file.rows === 0) {
         // Every row of its first chunk was refused: nothing to keep.
@@ -203,18 +204,20 @@ export class FileRoller {
 
   private async appendChunk(file: OpenArchiveFile, chunk: RowBatch, lease: PartitionLease, now: number, result: WriteResult): Promise<void> {
     for (;;) {
-      if (chunk.rows.length === 0) return;
+      const rows = chunk.rows;
+      if (rowCountOf(chunk) === 0) return;
       try {
         await file.append(chunk, lease, now);
         return;
       } catch (error) {
         // The writer checks a whole call before writing any of it: drop the bad row, write the rest.
-        if (!(error instanceof ParquetRowError)) throw error;
+        // (Arrow record batches come from ParquetColumnBatch, which refuses bad records itself.)
+        if (!(error instanceof ParquetRowError) || !Array.isArray(rows)) throw error;
         const offset = chunk.offsets[error.rowIndex];
         result.rejected.push({ offset, reason: error.message });
         chunk = {
           ...chunk,
-          rows: chunk.rows.filter((_, i) => i !== error.rowIndex),
+          rows: rows.filter((_, i) => i !== error.rowIndex),
           offsets: chunk.offsets.filter((_, i) => i !== error.rowIndex),
           eventTimes: chunk.eventTimes.filter((_, i) => i !== error.rowIndex),
         };
@@ -249,8 +252,3 @@ function fileKey(target: { lease: PartitionLease; settings: TopicArchiveSettings
   return `${target.lease.consumerId}|${target.settings.topic}|${target.partition}|${target.timePartition.start}`;
 }
 
-function slice(batch: RowBatch, start: number, end: number): RowBatch {
-  if (start === 0 && end === batch.rows.length) return batch;
-  const share = Math.round((batch.recordBytes * (end - start)) / batch.rows.length);
-  return { rows: batch.rows.slice(start, end), recordBytes: share, offsets: batch.offsets.slice(start, end), eventTimes: batch.eventTimes.slice(start, end) };
-}

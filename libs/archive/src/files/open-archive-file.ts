@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ParquetMapping } from '@eventpath/schemas';
-import { createParquetWriter, type ParquetFileWriter } from '@eventpath/storage';
+import { createParquetWriter, isColumnarParquetFileWriter, type ParquetFileWriter } from '@eventpath/storage';
+import type { RecordBatch } from 'apache-arrow';
 import { archiveObjectName } from '../naming/object-names';
 import { OffsetRuns } from '../offsets/offset-runs';
 import type { PartitionLease } from '../records/partition-lease';
@@ -15,13 +16,33 @@ export type CloseReason = 'window' | 'size' | 'memory' | 'open-files' | 'idle' |
 
 /** Rows of one time partition of one Kafka partition, from one batch. */
 export interface RowBatch {
-  rows: Record<string, unknown>[];
+  /**
+   * Row objects (ParquetMapping.toRow's) for any writer, or the same rows as one Arrow
+   * record batch (ParquetColumnBatch's) for a columnar writer (parquet-wasm).
+   */
+  rows: Record<string, unknown>[] | RecordBatch;
   /** Kafka offsets of the rows, increasing. */
   offsets: number[];
   /** Event times of the rows, ms. */
   eventTimes: number[];
   /** Protobuf bytes of the records. */
   recordBytes: number;
+}
+
+export function rowCountOf(batch: RowBatch): number {
+  return Array.isArray(batch.rows) ? batch.rows.length : batch.rows.numRows;
+}
+
+/** Rows `start` to `end` (exclusive) of a batch, with their share of its record bytes. */
+export function sliceRowBatch(batch: RowBatch, start: number, end: number): RowBatch {
+  const count = rowCountOf(batch);
+  if (start === 0 && end === count) return batch;
+  return {
+    rows: batch.rows.slice(start, end),
+    recordBytes: Math.round((batch.recordBytes * (end - start)) / count),
+    offsets: batch.offsets.slice(start, end),
+    eventTimes: batch.eventTimes.slice(start, end),
+  };
 }
 
 export interface OpenArchiveFileOptions {
@@ -111,8 +132,15 @@ export class OpenArchiveFile implements FileMemoryView {
     return this.writer.estimatedBytes();
   }
 
+  /** Whether `append` takes Arrow record batches (the writer is a ColumnarParquetFileWriter). */
+  get columnar(): boolean {
+    return isColumnarParquetFileWriter(this.writer);
+  }
+
   async append(batch: RowBatch, lease: PartitionLease, now: number): Promise<void> {
-    await this.writer.appendRows(batch.rows);
+    if (Array.isArray(batch.rows)) await this.writer.appendRows(batch.rows);
+    else if (isColumnarParquetFileWriter(this.writer)) await this.writer.appendRecordBatch(batch.rows);
+    else throw new TypeError(`${this.settings.writer ?? 'the default'} Parquet writer of ${this.localPath} takes rows, not an Arrow record batch`);
     for (const offset of batch.offsets) this.offsets.add(offset);
     this.recordBytes += batch.recordBytes;
     for (const time of batch.eventTimes) {

@@ -1,9 +1,10 @@
-import type { MessageSchema, ParquetMapping } from '@eventpath/schemas';
+import { DecodeError, type DecodedMessage, type MessageSchema, type ParquetColumnBatch, type ParquetMapping } from '@eventpath/schemas';
+import { isColumnarParquetWriterImplementation } from '@eventpath/storage';
 import type { KafkaMessage } from 'kafkajs';
 import type { DeadLetter, DeadLetterBatch, DeadLetterReason } from '../dead-letters/dead-letter';
 import type { FileRoller } from '../files/file-roller';
 import type { FinalizedArchiveFile } from '../files/finalized-archive-file';
-import type { RowBatch } from '../files/open-archive-file';
+import { rowCountOf, type RowBatch } from '../files/open-archive-file';
 import type { PartitionClocks } from '../files/partition-clocks';
 import { OffsetRuns } from '../offsets/offset-runs';
 import type { TimePartition } from '../time/time-partitioner';
@@ -32,6 +33,8 @@ interface Group {
   timePartition: TimePartition;
   late: boolean;
   batch: RowBatch;
+  /** The columnar path: the group's records, straight into Arrow columns (batch.rows is filled from it). */
+  columns?: ParquetColumnBatch;
 }
 
 /**
@@ -40,6 +43,12 @@ interface Group {
  * turn it into a row and hand the rows to the file roller, one call per time
  * partition. Records that cannot be archived become dead letters with the
  * reason; none is dropped.
+ *
+ * When the topic's writer is columnar (parquet-wasm, `isColumnarParquetWriterImplementation`),
+ * records go into Arrow columns instead of row objects (ParquetColumnBatch, one per time
+ * partition): straight from their protobuf bytes when the event time is the Kafka
+ * timestamp, from the decoded message when it is a field. Either way the same records
+ * are written or dead-lettered, with the same reasons, as on the row path.
  */
 export class RecordConverter {
   private readonly mappings = new WeakMap<MessageSchema, Map<boolean, ParquetMapping>>();
@@ -67,25 +76,38 @@ export class RecordConverter {
       counts.deadLettered[reason] = (counts.deadLettered[reason] ?? 0) + 1;
     };
 
+    const columnar = isColumnarParquetWriterImplementation(settings.writer);
+    // Columnar with the Kafka timestamp: nothing needs the decoded message, the bytes go straight into the columns.
+    const fromBytes = columnar && settings.timestamp.config.kind === 'kafka';
+    // From bytes, a record is decoded at its append. Where the row path finds it undecodable before
+    // judging its time (no timestamp, late: rare cases), it is decoded first here too, for the same reason.
+    const undecodableFirst = (message: KafkaMessage, value: Buffer): boolean => {
+      const problem = fromBytes ? decodeProblem(schema, value) : undefined;
+      if (problem !== undefined) deadLetter(message, 'undecodable', problem);
+      return problem !== undefined;
+    };
     for (const message of messages) {
       const value = message.value;
       if (value === null) {
         deadLetter(message, 'tombstone', 'the record has a null value');
         continue;
       }
-      let decoded;
-      try {
-        decoded = schema.decode(value);
-      } catch (error) {
-        deadLetter(message, 'undecodable', (error as Error).message);
-        continue;
+      let decoded: DecodedMessage | undefined;
+      if (!fromBytes) {
+        try {
+          decoded = schema.decode(value);
+        } catch (error) {
+          deadLetter(message, 'undecodable', (error as Error).message);
+          continue;
+        }
       }
-      const time = settings.timestamp.read(decoded, message.timestamp);
+      const time = settings.timestamp.read(decoded ?? {}, message.timestamp);
       if (!time.ok) {
-        deadLetter(message, 'no-timestamp', time.reason);
+        if (!undecodableFirst(message, value)) deadLetter(message, 'no-timestamp', time.reason);
         continue;
       }
       const timePartition = settings.partitioner.partitionOf(time.ms);
+      if (clock !== undefined && clock >= timePartition.end && undecodableFirst(message, value)) continue;
       let late = false;
       if (clock !== undefined && clock >= timePartition.end) {
         if (clock >= timePartition.end + settings.graceMs) {
@@ -99,21 +121,28 @@ export class RecordConverter {
           counts.lateWithinGrace += 1;
         }
       }
-      let row;
-      try {
-        row = mapping.toRow(decoded, { topic, partition, offset: message.offset, timestamp: message.timestamp, eventId: header(message, settings.eventIdHeader) });
-      } catch (error) {
-        deadLetter(message, 'unmappable', (error as Error).message);
-        continue;
-      }
-      if (clock === undefined || time.ms > clock) clock = time.ms;
+      const metadata = { topic, partition, offset: message.offset, timestamp: message.timestamp, eventId: header(message, settings.eventIdHeader) };
       const groupKey = timePartition.start * 2 + (late ? 1 : 0);
       let group = groups.get(groupKey);
       if (!group) {
         group = { timePartition, late, batch: { rows: [], offsets: [], eventTimes: [], recordBytes: 0 } };
+        // One batch of columns per group of this call: its builders are its own.
+        if (columnar) group.columns = schema.parquetColumnBatch({ metadataColumns: settings.metadataColumns });
         groups.set(groupKey, group);
       }
-      group.batch.rows.push(row);
+      try {
+        if (group.columns) {
+          // ParquetColumnBatch throws what decode (DecodeError) or toRow (ParquetMappingError) would, and keeps nothing of the record.
+          if (decoded) group.columns.appendMessage(decoded, metadata);
+          else group.columns.append(value, metadata);
+        } else if (decoded) {
+          (group.batch.rows as Record<string, unknown>[]).push(mapping.toRow(decoded, metadata));
+        }
+      } catch (error) {
+        deadLetter(message, error instanceof DecodeError ? 'undecodable' : 'unmappable', (error as Error).message);
+        continue;
+      }
+      if (clock === undefined || time.ms > clock) clock = time.ms;
       group.batch.offsets.push(Number(message.offset));
       group.batch.eventTimes.push(time.ms);
       group.batch.recordBytes += value.length;
@@ -122,10 +151,14 @@ export class RecordConverter {
     if (clock !== undefined) this.clocks.advance(lease, clock);
     const finalized: FinalizedArchiveFile[] = [];
     const now = this.now();
+    // Every group's columns become its record batch before anything is written (a batch's builders are its own, never shared).
+    for (const group of groups.values()) if (group.columns) group.batch.rows = group.columns.takeRecordBatch();
     for (const group of groups.values()) {
+      const rows = rowCountOf(group.batch);
+      if (rows === 0) continue; // columnar: every record of the group was dead-lettered
       const result = await this.roller.write({ settings, partition, timePartition: group.timePartition, mapping, lease, late: group.late }, group.batch, now);
       finalized.push(...result.finalized);
-      counts.written += group.batch.rows.length - result.rejected.length;
+      counts.written += rows - result.rejected.length;
       for (const rejected of result.rejected) {
         const message = messages.find((m) => Number(m.offset) === rejected.offset);
         if (message) deadLetter(message, 'unmappable', rejected.reason);
@@ -150,6 +183,16 @@ export class RecordConverter {
       byOption.set(metadataColumns, mapping);
     }
     return mapping;
+  }
+}
+
+/** Why `value` does not decode (decode's DecodeError message), or undefined when it does. */
+function decodeProblem(schema: MessageSchema, value: Buffer): string | undefined {
+  try {
+    schema.decode(value);
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
   }
 }
 
