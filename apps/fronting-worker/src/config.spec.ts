@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError } from '@eventpath/runtime';
-import { loadFrontingWorkerConfig } from './config';
+import { parse } from 'yaml';
+import { frontingWorkerEnvSchema, loadFrontingWorkerConfig } from './config';
 
 const minimal = {
   FRONTING_KAFKA_BROKERS: 'fronting-1:9092,fronting-2:9092',
@@ -98,5 +101,16 @@ describe('fronting-worker configuration', () => {
 
   it('treats an empty variable as unset', () => {
     expect(loadFrontingWorkerConfig({ ...minimal, WORKER_TOPICS: '', OPS_PORT: '' }).env.OPS_PORT).toBe(9402);
+  });
+});
+
+describe('the example deployment configuration', () => {
+  it('holds only keys the worker reads, and values it accepts', () => {
+    const { data } = parse(readFileSync(join(__dirname, '..', 'deploy', 'kubernetes', 'configmap.yaml'), 'utf8')) as { data: Record<string, string> };
+    const known = (key: string) => key in frontingWorkerEnvSchema.shape || /^(FRONTING|MAINSTREAM)_KAFKA_/.test(key);
+    expect(Object.keys(data).filter((key) => !known(key))).toEqual([]);
+    // REDIS_URL and WORKER_INSTANCE_ID come from the Secret and the pod's name.
+    const { env } = loadFrontingWorkerConfig({ ...data, REDIS_URL: 'redis://redis:6379', WORKER_INSTANCE_ID: 'fronting-worker-0' });
+    expect(env.WORKER_COMPRESSION).toBe('lz4');
   });
 });
