@@ -12,6 +12,30 @@ import { testArchiverConfig } from './test-support/test-config';
 
 const T0 = Date.parse('2024-05-01T09:00:00Z');
 
+// Column types as a data team sees them, in every file.
+const METADATA_TYPES = {
+  __kafka_topic: 'VARCHAR',
+  __kafka_partition: 'INTEGER',
+  __kafka_offset: 'BIGINT',
+  __kafka_timestamp: 'TIMESTAMP WITH TIME ZONE',
+  __event_id: 'VARCHAR',
+};
+const VIEW_TYPES = {
+  event_id: 'VARCHAR',
+  event_time: 'TIMESTAMP WITH TIME ZONE',
+  visitor: 'STRUCT(user_id VARCHAR, session_id VARCHAR, country VARCHAR)',
+  tags: 'VARCHAR[]',
+  attributes: 'MAP(VARCHAR, VARCHAR)',
+  duration_seconds: 'DOUBLE',
+  device: 'VARCHAR',
+  ...METADATA_TYPES,
+};
+const ORDER_TYPES = {
+  placed_at_ms: 'BIGINT',
+  items: 'STRUCT(sku VARCHAR, quantity INTEGER, unit_price_cents BIGINT)[]',
+  ...METADATA_TYPES,
+};
+
 describe('archiving two topics into hourly Parquet partitions (local directory)', () => {
   const bed = useArchiverTestbed('archiver-hourly');
   let duck: ArchiveDuckDb;
@@ -62,39 +86,25 @@ describe('archiving two topics into hourly Parquet partitions (local directory)'
     expect(viewCount).toEqual({ n: '900', ids: '900' });
     const [orderCount] = await duck.query(`SELECT count(*) AS n, count(DISTINCT order_id) AS ids FROM read_parquet(${sql(`${dir}/archive/${orders}/**/*.parquet`)})`);
     expect(orderCount).toEqual({ n: '1000', ids: '1000' });
+    // Every file: DuckDB's row count is the footer's, the column types are right, the footer accounts for the file.
+    const checkFile = async (file: string, topic: string, types: Record<string, string>, fingerprint: string) => {
+      const [{ n }] = await duck.query(`SELECT count(*) AS n FROM read_parquet(${sql(file)})`);
+      expect(await duck.columnTypes(file)).toMatchObject(types);
+      const footer = parseFooter(await readFile(file));
+      expect(String(footer.rows)).toBe(n);
+      const account = readAccount(footer.keyValueMetadata);
+      expect(account).toMatchObject({ topic, rowCount: footer.rows });
+      expect(footer.keyValueMetadata[ARCHIVE_METADATA_KEYS.schemaFingerprint]).toBe(fingerprint);
+      expect(parseArchiveObjectName(file.slice(file.indexOf(`${topic}/`)))?.firstOffset).toBe((account as { firstOffset: number }).firstOffset);
+    };
     for (const file of viewFiles) {
+      await checkFile(file, views, VIEW_TYPES, bed.types.pageViewed.fingerprint);
       const hour = Number(/hr=(\d\d)/.exec(file)![1]);
-      const [range] = await duck.query(`SELECT min(event_time) AS lo, max(event_time) AS hi, count(*) AS n FROM read_parquet(${sql(file)})`);
+      const [range] = await duck.query(`SELECT min(event_time) AS lo, max(event_time) AS hi FROM read_parquet(${sql(file)})`);
       expect(new Date(String(range.lo)).getUTCHours()).toBe(hour);
       expect(new Date(String(range.hi)).getUTCHours()).toBe(hour);
-      const footer = parseFooter(await readFile(file));
-      expect(String(footer.rows)).toBe(range.n);
-      const account = readAccount(footer.keyValueMetadata);
-      expect(account).toMatchObject({ topic: views, rowCount: footer.rows });
-      expect(footer.keyValueMetadata[ARCHIVE_METADATA_KEYS.schemaFingerprint]).toBe(bed.types.pageViewed.fingerprint);
-      expect(parseArchiveObjectName(file.slice(file.indexOf(`${views}/`)))?.firstOffset).toBe((account as { firstOffset: number }).firstOffset);
     }
-
-    // Column types as a data team sees them.
-    const viewTypes = await duck.columnTypes(viewFiles[0]);
-    expect(viewTypes).toMatchObject({
-      event_id: 'VARCHAR',
-      event_time: 'TIMESTAMP WITH TIME ZONE',
-      visitor: 'STRUCT(user_id VARCHAR, session_id VARCHAR, country VARCHAR)',
-      tags: 'VARCHAR[]',
-      attributes: 'MAP(VARCHAR, VARCHAR)',
-      duration_seconds: 'DOUBLE',
-      device: 'VARCHAR',
-      __kafka_topic: 'VARCHAR',
-      __kafka_partition: 'INTEGER',
-      __kafka_offset: 'BIGINT',
-      __kafka_timestamp: 'TIMESTAMP WITH TIME ZONE',
-      __event_id: 'VARCHAR',
-    });
-    expect(await duck.columnTypes(orderFiles[0])).toMatchObject({
-      placed_at_ms: 'BIGINT',
-      items: 'STRUCT(sku VARCHAR, quantity INTEGER, unit_price_cents BIGINT)[]',
-    });
+    for (const file of orderFiles) await checkFile(file, orders, ORDER_TYPES, bed.types.orderPlaced.fingerprint);
     const [sample] = await duck.query(`SELECT visitor.country AS country, tags[1] AS tag, attributes['campaign'] AS campaign, __event_id = event_id AS ids_match FROM read_parquet(${sql(viewFiles[0])}) LIMIT 1`);
     expect(sample).toEqual({ country: 'ID', tag: 'home', campaign: 'spring', ids_match: true });
 
