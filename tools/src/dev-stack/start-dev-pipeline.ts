@@ -76,8 +76,15 @@ export async function startDevPipeline(options: DevPipelineOptions): Promise<Dev
   const stack = await startDevStack({ topics, dataDir, bucket: options.bucket, gcsPort: options.gcsPort, kafka: options.kafka, external: options.external });
   const apps: PipelineApp[] = [];
   const stop = async () => {
-    await Promise.allSettled(apps.map(({ app }) => app.stop(STOP_GRACE_MS)));
-    await stack.stop();
+    // The Redis launcher does not hold the event loop open while redis-server shuts down: this does, so a
+    // caller that exits once stop() resolves (or when nothing else is pending) leaves no redis-server behind.
+    const keepAlive = setInterval(() => undefined, 1000);
+    try {
+      await Promise.allSettled(apps.map(({ app }) => app.stop(STOP_GRACE_MS)));
+      await stack.stop();
+    } finally {
+      clearInterval(keepAlive);
+    }
   };
   try {
     const topicNames = topics.map(topicNameOf);
