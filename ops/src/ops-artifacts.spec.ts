@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   ALERTS_FILE,
+  OPS_ROOT,
   README_FILE,
   allPanels,
   alertQueries,
@@ -91,5 +93,10 @@ describe('the Prometheus alerting rules', () => {
         runbookSection: true,
       });
     }
+  });
+
+  it('each have a case in the rule unit tests (prometheus/eventpath-alerts.test.yml, run by promtool)', () => {
+    const tests = readFileSync(join(OPS_ROOT, 'prometheus', 'eventpath-alerts.test.yml'), 'utf8');
+    expect(rules.map((rule) => rule.alert).filter((alert) => !new RegExp(`alertname: ${alert}\\n`).test(tests))).toEqual([]);
   });
 });
