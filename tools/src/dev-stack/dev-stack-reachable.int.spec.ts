@@ -40,6 +40,25 @@ describe.each(kinds)('dev stack on %s Kafka', (kind) => {
     expect(exists).toBe(true);
   });
 
+  // The mock cluster cannot create topics through the admin API; an external cluster is a real Kafka.
+  (kind === 'apache' ? it : it.skip)('creates the topics an external Kafka lacks, and keeps those it has', async () => {
+    const external = stack.mainstream.bootstrap;
+    const second = await startDevStack({
+      topics: ['events:8', 'orders:4'],
+      dataDir: join(dataDir, 'second'),
+      bucket: 'archive',
+      gcsPort: 0,
+      external: { frontingBrokers: external, mainstreamBrokers: external },
+    });
+    await second.stop();
+    expect([second.fronting.kind, second.mainstream.kind]).toEqual(['external', 'external']);
+    const admin = new Kafka({ brokers: external.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: ['events', 'orders'] });
+    await admin.disconnect();
+    expect(Object.fromEntries(topics.map((topic) => [topic.name, topic.partitions.length]))).toEqual({ events: 2, orders: 4 });
+  }, 60_000);
+
   it('keeps the two Kafka clusters independent', async () => {
     const fronting = stack.fronting;
     if (fronting.kind === 'external') throw new Error('the stack started its own fronting Kafka');
