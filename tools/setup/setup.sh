@@ -9,6 +9,9 @@
 #     Apache Kafka's broker jars for the tests, resolved from Maven Central by
 #     fetch-apache-kafka.sh (skipped with EVENTPATH_TEST_KAFKA=dev, the
 #     zero-Java mode that runs the tests on the dev broker);
+#   - promtool (checks the alerting rules in ops/), taken out of Debian's
+#     `prometheus` package into .cache/prometheus without installing the
+#     package, so no Prometheus server is set up as a service;
 #   - npm dependencies, exactly as locked in package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -52,4 +55,5 @@ fi
 if $want_java; then
   bash tools/setup/fetch-apache-kafka.sh
 fi
+bash tools/setup/fetch-promtool.sh
 echo "setup: ready"
