@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { prefixLines } from './app-log-lines';
+import { startParentDeathGuard } from './parent-death-guard';
 
 /** How one app of the pipeline is run: `node --import tsx <entry>` with `env`. */
 export interface AppCommand {
@@ -43,15 +44,14 @@ export function startAppProcess(command: AppCommand, write: (line: string) => vo
   });
   if (child.pid === undefined) throw new Error(`${command.name} did not start: ${command.entry}`);
   const pid = child.pid;
-  const guard = spawn('sh', ['-c', 'read _ignored; kill -KILL -- "-$1" 2>/dev/null', 'eventpath-app-guard', String(pid)], { stdio: ['pipe', 'ignore', 'ignore'] });
+  const guard = startParentDeathGuard('kill -9 -"$1" 2>/dev/null', [String(pid)]);
   const prefix = `${command.name.padEnd(prefixWidth)} | `;
   prefixLines(child.stdout as NonNullable<ChildProcess['stdout']>, prefix, write);
   prefixLines(child.stderr as NonNullable<ChildProcess['stderr']>, prefix, write);
   const exited: Promise<AppExit> = once(child, 'exit').then(([code, signal]) => {
     // The app is gone; its group may still hold a child it spawned.
     signalGroup(pid, 'SIGKILL');
-    guard.kill('SIGKILL');
-    guard.stdin?.destroy();
+    guard.disarm();
     return { code: code as number | null, signal: signal as NodeJS.Signals | null };
   });
   return {

@@ -1,11 +1,13 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { eventually } from '../test-support';
 import { superviseApp } from './app-supervisor';
-import { processesAlive } from './process-check';
+import { descendantPids, processesAlive } from './process-check';
 
-/** The supervisor on small real processes: restarts, giving up, prefixed lines, and a stop that reaches the app's own children. */
+/** The supervisor on small real processes: restarts, giving up, prefixed lines, a stop that reaches the app's own children, nothing left when the supervisor is killed. */
 describe('superviseApp', () => {
   let dir: string;
   beforeAll(async () => {
@@ -19,6 +21,14 @@ describe('superviseApp', () => {
         "console.log(`child ${child.pid}`);",
         "process.on('SIGTERM', () => console.log('ignoring SIGTERM'));",
         'setInterval(() => undefined, 1000);',
+      ].join('\n'),
+    );
+    // A supervisor in a process of its own, to be killed by SIGKILL.
+    await writeFile(
+      join(dir, 'supervisor.ts'),
+      [
+        `import { superviseApp } from ${JSON.stringify(join(__dirname, 'app-supervisor'))};`,
+        `superviseApp({ name: 'runner', entry: ${JSON.stringify(join(dir, 'runs.ts'))}, cwd: process.cwd(), env: process.env }, { write: (line) => console.log(line), onGiveUp: () => undefined });`,
       ].join('\n'),
     );
   });
@@ -53,5 +63,17 @@ describe('superviseApp', () => {
     expect(lines).toContain('runner | ignoring SIGTERM');
     await eventually(() => processesAlive([pid, grandchild]).length === 0, 5000, 'the app and its child gone');
     expect(app.restarts()).toBe(0);
+  }, 30_000);
+
+  it('kills the app and what it spawned when the supervising process dies by SIGKILL', async () => {
+    const supervisor = spawn(process.execPath, ['--import', 'tsx', join(dir, 'supervisor.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const lines: string[] = [];
+    createInterface({ input: supervisor.stdout! }).on('line', (line) => lines.push(line));
+    await eventually(() => lines.some((line) => line.startsWith('runner | child ')), 20_000, 'the app started its child');
+    const grandchild = Number(lines.find((line) => line.startsWith('runner | child '))!.split(' ').at(-1));
+    const processes = descendantPids(supervisor.pid!);
+    expect(processes).toContain(grandchild);
+    supervisor.kill('SIGKILL');
+    await eventually(() => processesAlive(processes).length === 0, 10_000, `no process left of ${processes.join(', ')}`);
   }, 30_000);
 });

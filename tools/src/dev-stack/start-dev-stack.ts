@@ -2,6 +2,7 @@ import { Storage } from '@google-cloud/storage';
 import { mkdir } from 'node:fs/promises';
 import { startGcsEmulator, type GcsEmulator } from '../gcs-emulator';
 import { startRedis, type DevRedis } from '../redis';
+import { startParentDeathGuard } from './parent-death-guard';
 import { startStackKafka, useExternalKafka, type StackKafka, type StackKafkaKind } from './stack-kafka';
 
 /** Components someone else runs; the stack starts only the ones not given here. */
@@ -75,7 +76,11 @@ export async function startDevStack(options: DevStackOptions): Promise<DevStack>
     const fronting = await cluster(external.frontingBrokers, 'fronting');
     const mainstream = await cluster(external.mainstreamBrokers, 'mainstream');
     const redis = external.redisUrl ? undefined : await startRedis({ dir: `${options.dataDir}/redis` });
-    if (redis) started.push(redis);
+    if (redis) {
+      // redis-server has no parent-death guard of its own: shut it down should this process die without stopping it.
+      const guard = startParentDeathGuard('redis-cli -p "$1" shutdown >/dev/null 2>&1', [String(redis.port)]);
+      started.push(redis, { stop: async () => guard.disarm() });
+    }
     const gcs = external.gcsApiEndpoint ? undefined : await startGcsEmulator({ port: options.gcsPort, dataDir: `${options.dataDir}/gcs`, buckets: [options.bucket] });
     if (gcs) started.push(gcs);
     else await createBucketIfMissing(external.gcsApiEndpoint as string, options.bucket);
