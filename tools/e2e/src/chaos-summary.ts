@@ -2,7 +2,11 @@ import type { ArchivedTopic } from './archived-event-ids';
 import type { AuditRun } from './archive-audit';
 import type { EventTraffic } from './event-traffic';
 import type { FaultTimeline } from './fault-timeline';
+import type { GaugeName, PipelineGauges } from './pipeline-gauges';
 import type { UnexpectedExit } from './supervised-app';
+
+/** Backlog peaks are read from a fault's start until this long after it ended: its effects outlast it. */
+const AFTERMATH_MS = 5_000;
 
 /** What the archive holds against what the gateway acknowledged. */
 export interface Reconciliation {
@@ -37,9 +41,12 @@ export function chaosSummary(input: {
   seconds: number;
   traffic: EventTraffic;
   timeline: FaultTimeline;
+  gauges: PipelineGauges;
   audits: AuditRun[];
   archive: ArchivedTopic[];
   result: Reconciliation;
+  /** Records in the worker's dead-letter topic. */
+  workerDeadLetters: number;
   unexpectedExits: UnexpectedExit[];
 }): string {
   const { traffic, result } = input;
@@ -64,9 +71,24 @@ export function chaosSummary(input: {
     `requests: ${formats.join('; ')}; ${attempts} attempts, ${retried} requests retried`,
     `archive: ${input.archive.map((a) => `${a.topic} ${a.objects} objects / ${a.rows} rows`).join('; ')}`,
     `audit: ${input.audits.map((a) => `${a.topic} exit ${a.code}${a.totals ? ` (expected ${a.totals.expected}, archived ${a.totals.archived}, missing ${a.totals.missing}, duplicates ${a.totals.duplicateRecords}, dead-lettered ${a.totals.deadLettered})` : ''}`).join('; ')}`,
+    `dead letters: ${input.workerDeadLetters} in the worker's dead-letter topic`,
     `exits nobody asked for (restarted by the supervisor): ${input.unexpectedExits.length === 0 ? 'none' : input.unexpectedExits.map((e) => `${e.app} ${e.how}`).join(', ')}`,
     '',
-    input.timeline.table(),
+    faultTable(input.timeline, input.gauges),
   ];
   return lines.join('\n');
+}
+
+/** What each fault did, how long it lasted, and the peaks of the backlogs from its start until a few seconds after it. */
+function faultTable(timeline: FaultTimeline, gauges: PipelineGauges): string {
+  const peak = (gauge: GaugeName, from: number, to: number) => String(gauges.peak(gauge, from, to + AFTERMATH_MS) ?? 'unreadable');
+  const rows = [...timeline.records].sort((a, b) => a.startedAt - b.startedAt).map(
+    (r) =>
+      `| ${r.name} | +${timeline.seconds(r.startedAt)} s | ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s | ${r.detail} | ${peak('failover', r.startedAt, r.endedAt)} | ${peak('workerBacklog', r.startedAt, r.endedAt)} | ${peak('archiverBacklog', r.startedAt, r.endedAt)} |`,
+  );
+  return [
+    '| fault | at | lasted | what was done | peak failover stream | peak worker backlog | peak archiver backlog |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
 }

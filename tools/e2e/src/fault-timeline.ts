@@ -23,13 +23,8 @@ export class FaultTimeline {
     console.log(`[chaos +${this.seconds(endedAt)} s] ${name}: over after ${((endedAt - startedAt) / 1000).toFixed(1)} s (${detail})`);
   }
 
-  /** A table of the faults: start (seconds into the run), duration, what was done. */
-  table(): string {
-    const rows = this.records.map((r) => `| ${r.name} | +${this.seconds(r.startedAt)} s | ${((r.endedAt - r.startedAt) / 1000).toFixed(1)} s | ${r.detail} |`);
-    return ['| fault | at | lasted | detail |', '|---|---|---|---|', ...rows].join('\n');
-  }
-
-  private seconds(at: number): string {
+  /** Seconds from the start of the run to `at`, as text. */
+  seconds(at: number): string {
     return ((at - this.origin) / 1000).toFixed(1);
   }
 }

@@ -24,10 +24,13 @@ export interface PipelineStack {
   archiverConfigPath: string;
   /** `http://127.0.0.1:<port>` of the gateway's ingest API. */
   gatewayUrl: string;
-  stop(): Promise<void>;
+  /** Stops everything; the temp dir (logs, configs, the emulator's data) is removed unless `keep` or EVENTPATH_E2E_KEEP. */
+  stop(options?: { keep?: boolean }): Promise<void>;
 }
 
 const BUCKET = 'eventpath-archive';
+/** Start-up and restarts after a SIGKILL (log recovery) take far longer than the default allows when the shared machine is loaded. */
+const KAFKA_READY_TIMEOUT_MS = 240_000;
 
 /** Starts the infrastructure, then the apps (gateway, worker, archiver), and resolves once each answers `/healthz`. */
 export async function startPipelineStack(): Promise<PipelineStack> {
@@ -35,14 +38,15 @@ export async function startPipelineStack(): Promise<PipelineStack> {
   const topics = SAMPLE_TOPICS.map((t) => `${t.topic}:${PARTITIONS}:1`);
   const started: { stop(): Promise<void> }[] = [];
   const track = <T extends { stop(): Promise<void> }>(part: T): T => (started.push(part), part);
-  const stopAll = async () => {
+  const stopAll = async (options: { keep?: boolean } = {}) => {
     await Promise.allSettled(started.reverse().map((part) => part.stop()));
-    if (!process.env['EVENTPATH_E2E_KEEP']) await rm(dir, { recursive: true, force: true });
+    if (options.keep || process.env['EVENTPATH_E2E_KEEP']) console.log(`pipeline chaos: kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
   };
   try {
     const [fronting, mainstream, redis, gcs] = await Promise.all([
-      startApacheKafka({ topics: [...topics, `${DEAD_LETTER_TOPIC}:1:1`] }).then(track),
-      startApacheKafka({ topics }).then(track),
+      startApacheKafka({ topics: [...topics, `${DEAD_LETTER_TOPIC}:1:1`], readyTimeoutMs: KAFKA_READY_TIMEOUT_MS }).then(track),
+      startApacheKafka({ topics, readyTimeoutMs: KAFKA_READY_TIMEOUT_MS }).then(track),
       startRedis().then(track),
       startGcsEmulator({ buckets: [BUCKET], dataDir: join(dir, 'gcs') }).then(track),
     ]);
@@ -69,7 +73,10 @@ export async function startPipelineStack(): Promise<PipelineStack> {
     const archiver = track(
       new SupervisedApp({ name: 'archiver', main: 'apps/archiver/src/main.ts', env: { ARCHIVER_CONFIG: archiverConfigPath }, opsPort: addresses.archiverOpsPort, logFile: join(dir, 'archiver.log') }),
     );
-    await Promise.all([gateway.start(), worker.start(), archiver.start()]);
+    // Settled, not raced: a failed start must not leave the others polling after the clean-up.
+    const starts = await Promise.allSettled([gateway.start(), worker.start(), archiver.start()]);
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
     return {
       addresses,
       fronting,
@@ -85,7 +92,7 @@ export async function startPipelineStack(): Promise<PipelineStack> {
       stop: stopAll,
     };
   } catch (error) {
-    await stopAll();
+    await stopAll({ keep: true });
     throw error;
   }
 }

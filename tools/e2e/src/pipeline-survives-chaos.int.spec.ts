@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import { eventually, seededRandom } from '@eventpath/dev-infra';
-import { ARCHIVER_GROUP_ID, WORKER_GROUP_ID } from './app-configs';
+import { ARCHIVER_GROUP_ID, DEAD_LETTER_TOPIC, WORKER_GROUP_ID } from './app-configs';
 import { archivedEventIds, type ArchivedTopic } from './archived-event-ids';
 import { auditArchive, type AuditRun } from './archive-audit';
 import { chaosRound, sleep } from './chaos-faults';
 import { chaosSummary, reconcile } from './chaos-summary';
 import { EventTraffic } from './event-traffic';
 import { FaultTimeline } from './fault-timeline';
-import { failoverDepth, groupBacklog } from './pipeline-drained';
+import { PipelineBacklog } from './pipeline-backlog';
+import { PipelineGauges } from './pipeline-gauges';
 import { startPipelineStack, type PipelineStack } from './pipeline-stack';
 import { SAMPLE_TOPICS, SampleEncoder } from './sample-schema';
 
@@ -16,17 +17,20 @@ const LONG = process.env['EVENTPATH_E2E_LONG'] === '1';
 const SEED = Number(process.env['EVENTPATH_E2E_SEED'] ?? Date.now() % 1_000_000_000);
 const SETTINGS = LONG
   ? { eventsPerSecond: 250, maxBatch: 100, rounds: 4, outageMs: { min: 5_000, max: 15_000 }, gapMs: { min: 1_000, max: 8_000 } }
-  : { eventsPerSecond: 60, maxBatch: 40, rounds: 1, outageMs: { min: 4_000, max: 7_000 }, gapMs: { min: 500, max: 2_500 } };
+  : { eventsPerSecond: 50, maxBatch: 40, rounds: 1, outageMs: { min: 4_000, max: 7_000 }, gapMs: { min: 500, max: 2_500 } };
 const TOPICS = SAMPLE_TOPICS.map((t) => t.topic);
+/** The drain fails when no backlog shrank for this long. */
+const DRAIN_STALL_MS = 120_000;
 
 describe('the whole pipeline under chaos: every event acknowledged with 2xx reaches the Parquet archive', () => {
   let stack: PipelineStack;
+  let failed = false;
 
   beforeAll(async () => {
     stack = await startPipelineStack();
-  }, 240_000);
+  }, 300_000);
   afterAll(async () => {
-    await stack?.stop();
+    await stack?.stop({ keep: failed });
   }, 60_000);
 
   it(`loses no acknowledged event while Kafka clusters, apps and GCS fail (seed ${SEED})`, async () => {
@@ -35,15 +39,20 @@ describe('the whole pipeline under chaos: every event acknowledged with 2xx reac
     const began = Date.now();
     const timeline = new FaultTimeline(began);
     const traffic = new EventTraffic({ gatewayUrl: stack.gatewayUrl, encoder: await SampleEncoder.load(), random: seededRandom(SEED + 1), eventsPerSecond: SETTINGS.eventsPerSecond, idPrefix: `e2e-${SEED}`, maxBatch: SETTINGS.maxBatch });
+    const backlog = new PipelineBacklog(stack.addresses, { worker: WORKER_GROUP_ID, archiver: ARCHIVER_GROUP_ID }, TOPICS);
+    const gauges = new PipelineGauges(backlog);
     try {
       traffic.start();
-      await eventually(() => traffic.acknowledged.size >= 100, 60_000, 'the first 100 events acknowledged before any fault');
+      gauges.start();
+      await eventually(() => traffic.acknowledged.size >= 100, 180_000, 'the first 100 events acknowledged before any fault');
 
       for (let round = 0; round < SETTINGS.rounds; round++) {
-        for (const fault of chaosRound(stack, random, SETTINGS.outageMs)) {
-          // A random moment: the fault comes after a seeded pause, while events keep flowing.
+        const { outages, kills } = chaosRound(stack, random, SETTINGS.outageMs, () => traffic.durability('failover'));
+        for (const [index, outage] of outages.entries()) {
+          // A seeded pause between outages, while events keep flowing; the kills planned during this outage run beside it.
           await sleep(SETTINGS.gapMs.min + random() * (SETTINGS.gapMs.max - SETTINGS.gapMs.min));
-          await timeline.record(fault.name, () => fault.inject());
+          const during = kills.filter((kill) => kill.during === index).map(async (kill) => (await sleep(kill.delayMs), timeline.record(kill.fault.name, () => kill.fault.inject())));
+          await Promise.all([timeline.record(outage.name, () => outage.inject()), ...during]);
         }
       }
       await sleep(2_000);
@@ -55,22 +64,8 @@ describe('the whole pipeline under chaos: every event acknowledged with 2xx reac
       expect(traffic.refusals).toEqual([]);
 
       // Everything drains: the failover streams into the fronting Kafka, the fronting Kafka into the mainstream one, that into the archive.
-      let progress = '';
-      await eventually(
-        async () => {
-          const [streams, relay, archive] = await Promise.all([
-            failoverDepth(stack.redis.url, TOPICS),
-            groupBacklog(stack.fronting.bootstrap, WORKER_GROUP_ID, TOPICS),
-            groupBacklog(stack.mainstream.bootstrap, ARCHIVER_GROUP_ID, TOPICS),
-          ]);
-          progress = `failover streams ${streams}, worker backlog ${relay}, archiver backlog ${archive}`;
-          return streams === 0 && relay === 0 && archive === 0;
-        },
-        180_000,
-        'the pipeline to drain',
-      ).catch((error: Error) => {
-        throw new Error(`${error.message} (${progress})`);
-      });
+      await backlog.untilDrained(DRAIN_STALL_MS);
+      await gauges.stop();
 
       const audits: AuditRun[] = [];
       const archive: ArchivedTopic[] = [];
@@ -80,7 +75,8 @@ describe('the whole pipeline under chaos: every event acknowledged with 2xx reac
       }
       const result = reconcile(traffic, archive);
       const unexpectedExits = stack.apps.flatMap((app) => app.unexpectedExits);
-      console.log(chaosSummary({ seed: SEED, seconds: (Date.now() - began) / 1000, traffic, timeline, audits, archive, result, unexpectedExits }));
+      const workerDeadLetters = await backlog.frontingRecords(DEAD_LETTER_TOPIC);
+      console.log(chaosSummary({ seed: SEED, seconds: (Date.now() - began) / 1000, traffic, timeline, gauges, audits, archive, result, workerDeadLetters, unexpectedExits }));
       if (result.lost.length > 0) console.log(`lost ids (first 50): ${result.lost.slice(0, 50).map((id) => `${id} (${traffic.acknowledged.get(id)})`).join(', ')}`);
 
       // Both durability levels were exercised: the fronting outage sent events through Redis.
@@ -94,9 +90,13 @@ describe('the whole pipeline under chaos: every event acknowledged with 2xx reac
       expect(result.unknown).toEqual([]);
       expect(result.lost.length).toBe(0);
     } catch (error) {
+      failed = true;
       traffic.giveUp();
+      await Promise.all([traffic.finish(), gauges.stop()]);
       for (const app of stack.apps) console.log(`--- ${app.name} log (tail) ---\n${await app.logTail(4000)}`);
       throw error;
+    } finally {
+      await backlog.close();
     }
   }, 900_000);
 });

@@ -6,6 +6,9 @@ import { eventually } from '@eventpath/dev-infra';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 
+/** How long a start may take: tsx compiles the app on every start, which takes a minute and more when the shared machine is loaded. */
+const START_TIMEOUT_MS = 180_000;
+
 export interface SupervisedAppOptions {
   /** Short name for logs and the report, e.g. `gateway`. */
   name: string;
@@ -52,7 +55,7 @@ export class SupervisedApp {
   }
 
   /** Starts the process and waits until its operations server answers `/healthz`. */
-  async start(timeoutMs = 60_000): Promise<void> {
+  async start(timeoutMs = START_TIMEOUT_MS): Promise<void> {
     this.launch();
     await this.healthy(timeoutMs);
   }
@@ -68,26 +71,15 @@ export class SupervisedApp {
   }
 
   /** A crash and the orchestrator's restart: SIGKILL, start again, wait for `/healthz`. */
-  async killAndRestart(timeoutMs = 60_000): Promise<void> {
+  async killAndRestart(timeoutMs = START_TIMEOUT_MS): Promise<void> {
     await this.kill();
     await this.start(timeoutMs);
   }
 
-  async healthy(timeoutMs = 60_000): Promise<void> {
+  async healthy(timeoutMs = START_TIMEOUT_MS): Promise<void> {
     await eventually(async () => (await fetch(`${this.opsUrl}/healthz`)).status === 200, timeoutMs, `${this.name} to answer /healthz`).catch(async (error: Error) => {
       throw new Error(`${error.message}\n--- ${this.name} log (tail) ---\n${await this.logTail()}`);
     });
-  }
-
-  /** Waits until `/readyz` answers 200. */
-  async ready(timeoutMs = 60_000): Promise<void> {
-    await eventually(async () => (await fetch(`${this.opsUrl}/readyz`)).status === 200, timeoutMs, `${this.name} to be ready`).catch(async (error: Error) => {
-      throw new Error(`${error.message}\n--- ${this.name} log (tail) ---\n${await this.logTail()}`);
-    });
-  }
-
-  async metrics(): Promise<string> {
-    return (await fetch(`${this.opsUrl}/metrics`)).text();
   }
 
   async logTail(chars = 6000): Promise<string> {
