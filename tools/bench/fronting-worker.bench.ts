@@ -6,8 +6,8 @@
  * - relay: a backlog of ~200-byte records with the gateway's three headers in a
  *   fronting topic of 8 partitions, moved to the mainstream cluster (acks=-1) by
  *   the worker, and by a bare kafkajs consumer → producer loop (eachBatch, every
- *   partition concurrently, one send per fetched batch, then resolveOffset and
- *   commitOffsetsIfNecessary);
+ *   partition concurrently, a fetched batch sent in sends of at most 512 KiB as
+ *   the worker cuts them, then resolveOffset and commitOffsetsIfNecessary);
  * - drain: a backlog written by the gateway's own `FailoverStreamWriter`, moved
  *   to Kafka (acks=-1) by the worker's drain (no rate limit), and by a bare
  *   XREADGROUP (COUNT 500) → produce → XACK + XDEL loop.
@@ -41,6 +41,8 @@ const ROUNDS = arg('rounds', SMOKE ? 1 : 2);
 const PARTITIONS = 8;
 const VALUE_BYTES = 200;
 const DRAIN_BATCH = 500;
+/** Most bytes of one send of the bare relay: the worker's default (half of WORKER_MAX_BATCH_BYTES). */
+const SEND_BYTES = 512 * 1024;
 const RELAY_TOPIC = 'bench-relay';
 const DRAIN_TOPIC = 'bench-drain';
 const DEAD_LETTER_TOPIC = 'eventpath-dead-letter';
@@ -139,6 +141,7 @@ async function bareRelay(fronting: ApacheKafka, mainstream: ApacheKafka, admin: 
   const consumer = client(fronting, 'bench-bare-relay').consumer({ groupId, allowAutoTopicCreation: false });
   await Promise.all([producer.connect(), consumer.connect()]);
   try {
+    consumer.on(consumer.events.CRASH, ({ payload }) => console.error(`bare relay consumer crashed: ${payload.error.message}`));
     await consumer.subscribe({ topic: RELAY_TOPIC, fromBeginning: true });
     const measuring = measureArrivals(admin, target, count, WAIT_MS);
     await consumer.run({
@@ -148,7 +151,7 @@ async function bareRelay(fronting: ApacheKafka, mainstream: ApacheKafka, admin: 
       eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary }) => {
         if (batch.messages.length === 0) return;
         const messages: Message[] = batch.messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers, timestamp: m.timestamp }));
-        await producer.send({ topic: target, acks: -1, messages });
+        for (const chunk of chunksBelow(messages, SEND_BYTES)) await producer.send({ topic: target, acks: -1, messages: chunk });
         resolveOffset(batch.lastOffset());
         await commitOffsetsIfNecessary();
       },
@@ -158,6 +161,30 @@ async function bareRelay(fronting: ApacheKafka, mainstream: ApacheKafka, admin: 
     await consumer.disconnect();
     await producer.disconnect();
   }
+}
+
+/**
+ * Consecutive runs of messages of at most `bytes` (values, keys and headers):
+ * a fetched batch of a partition (up to 1 MiB) sent whole would pass the
+ * brokers' message.max.bytes. The worker cuts its sends at the same bound.
+ */
+function chunksBelow(messages: Message[], bytes: number): Message[][] {
+  const chunks: Message[][] = [];
+  let chunk: Message[] = [];
+  let size = 0;
+  for (const message of messages) {
+    let messageBytes = (message.value?.length ?? 0) + (message.key?.length ?? 0) + 32;
+    for (const [name, value] of Object.entries(message.headers ?? {})) messageBytes += name.length + (typeof value === 'string' || Buffer.isBuffer(value) ? value.length : 0);
+    if (chunk.length > 0 && size + messageBytes > bytes) {
+      chunks.push(chunk);
+      chunk = [];
+      size = 0;
+    }
+    chunk.push(message);
+    size += messageBytes;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return chunks;
 }
 
 /** The bare drain: XREADGROUP, one send, XACK + XDEL, until the stream is empty. */
