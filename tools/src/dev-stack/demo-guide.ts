@@ -43,6 +43,11 @@ export function demoGuide(pipeline: DevPipeline, context: GuideContext): string 
     ...pipeline.apps.map(({ app, opsUrl, readiness }) => `  ${app.name.padEnd(16)} pid ${app.pid()}, ${opsUrl}/readyz /metrics${readiness.ready ? '' : `  NOT READY: ${readiness.detail}`}`),
     ...(notReady.length > 0 ? ['', `!!! not ready yet: ${notReady.map(({ app }) => app.name).join(', ')} (see its log lines above; events are still accepted)`] : []),
     '',
+    'To run another app instance by hand against this stack:',
+    `  export ${Object.entries({ ...pipeline.stack.env, ARCHIVE_URL: pipeline.archiveUrl })
+      .map(([key, value]) => `${key}=${value}`)
+      .join(' ')}`,
+    '',
     'Topics: events (eventpath.example.PageViewed) and orders (eventpath.example.OrderPlaced), schema in',
     'apps/archiver/example/proto; the gateway turns JSON values into protobuf.',
     '',
