@@ -4,6 +4,7 @@ import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findFreePort, startGcsEmulator, startRedis, useTestKafka, eventually, type DevRedis, type GcsEmulator, type TestKafka } from '@eventpath/dev-infra';
+import { Kafka } from 'kafkajs';
 import { parse as parseYaml } from 'yaml';
 import { BUNDLE_FILE, DEPLOYED_APPS, REPO_ROOT, type DeployedApp } from './deployed-apps';
 import { buildStandaloneApps } from './standalone/build-standalone-apps';
@@ -122,7 +123,7 @@ describe('standalone builds run after installing only their production dependenc
     await expectReady(worker);
   });
 
-  it('archiver: healthy and ready with its example configuration, archiving to the GCS emulator', async () => {
+  it('archiver: healthy and ready with its example configuration, archives a record to the GCS emulator with the parquet-wasm worker', async () => {
     const topic = await kafka.createUniqueTopic('deploy-archiver', 1);
     const dir = await mkdtemp(join(tmpdir(), 'eventpath-deploy-archiver-'));
     scratch.push(dir);
@@ -136,7 +137,8 @@ describe('standalone builds run after installing only their production dependenc
         schemas: { ...example['schemas'], sources: [{ name: 'example', location: join(REPO_ROOT, 'apps', 'archiver', 'example', 'proto') }] },
         defaults: { ...example['defaults'], groupId: `${topic}-group` },
         kafka: { ...example['kafka'], consumer: { ...(example['kafka']?.['consumer'] as object), sessionTimeout: '6s' } },
-        topics: [{ names: [topic], messageType: 'eventpath.example.PageViewed', timestamp: { field: 'event_time', whenMissing: 'kafka' } }],
+        // parquet-wasm encodes in a worker thread whose script must sit beside main.cjs.
+        topics: [{ names: [topic], messageType: 'eventpath.example.PageViewed', timestamp: { field: 'event_time', whenMissing: 'kafka' }, writer: 'parquet-wasm' }],
       }),
     );
     const archiver = await start(appNamed('archiver'), {
@@ -147,5 +149,21 @@ describe('standalone builds run after installing only their production dependenc
     });
     await expectReady(archiver);
     expect(existsSync(join(installed.get('archiver') as string, 'parquet-encoder-worker.cjs'))).toBe(true);
+    const producer = new Kafka(kafka.clientConfig('deploy-check-producer')).producer(kafka.producerConfig());
+    await producer.connect();
+    // An empty value is a valid PageViewed (every field at its default); the record time stands in for event_time.
+    await producer.send({ topic, acks: -1, messages: [{ value: Buffer.alloc(0), headers: { 'eventpath-event-id': 'deploy-check-archived' } }] });
+    await producer.disconnect();
+    const objects = await eventually(
+      async () => {
+        const listing = (await (await fetch(`${gcs.url}/storage/v1/b/archive/o?prefix=${encodeURIComponent(`${topic}/`)}`)).json()) as { items?: Array<{ name: string }> };
+        const parquet = (listing.items ?? []).map((item) => item.name).filter((name) => name.endsWith('.parquet'));
+        return parquet.length > 0 && parquet;
+      },
+      90_000,
+      'a Parquet object in the emulator (the file closes after 5 s idle)',
+    ).catch((error: Error) => new Error(`${error.message}\n--- output ---\n${archiver.output()}`));
+    if (objects instanceof Error) throw objects;
+    expect(objects[0]).toMatch(new RegExp(`^${topic}/.+\\.parquet$`));
   });
 });
