@@ -48,3 +48,10 @@ export async function archivedEventIds(options: { gcsUrl: string; bucket: string
   }
   return { topic: options.topic, objects: parquet.length, rows, ids };
 }
+
+/** Event id → rows carrying it, over every topic of the archive. */
+export function mergedEventIds(archive: ArchivedTopic[]): Map<string, number> {
+  const ids = new Map<string, number>();
+  for (const topic of archive) for (const [id, copies] of topic.ids) ids.set(id, (ids.get(id) ?? 0) + copies);
+  return ids;
+}

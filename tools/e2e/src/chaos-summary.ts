@@ -1,6 +1,6 @@
-import type { ArchivedTopic } from './archived-event-ids';
+import { mergedEventIds, type ArchivedTopic } from './archived-event-ids';
 import type { AuditRun } from './archive-audit';
-import type { EventTraffic } from './event-traffic';
+import type { Durability, EventTraffic } from './event-traffic';
 import type { FaultTimeline } from './fault-timeline';
 import type { GaugeName, PipelineGauges } from './pipeline-gauges';
 import type { UnexpectedExit } from './supervised-app';
@@ -13,6 +13,8 @@ export interface Reconciliation {
   archived: number;
   /** Rows beyond the first copy of each id. */
   duplicates: number;
+  /** The same, by where the gateway said the event was durable: which path made the copies. */
+  duplicatesBy: Record<Durability, number>;
   /** Acknowledged ids in no Parquet file. */
   lost: string[];
   /** Ids in the archive that were never sent. */
@@ -22,17 +24,39 @@ export interface Reconciliation {
 }
 
 export function reconcile(traffic: EventTraffic, archive: ArchivedTopic[]): Reconciliation {
-  const archived = new Map<string, number>();
-  for (const topic of archive) for (const [id, copies] of topic.ids) archived.set(id, (archived.get(id) ?? 0) + copies);
+  const archived = mergedEventIds(archive);
   let duplicates = 0;
-  for (const copies of archived.values()) duplicates += copies - 1;
+  const duplicatesBy: Record<Durability, number> = { kafka: 0, failover: 0 };
+  for (const [id, copies] of archived) {
+    duplicates += copies - 1;
+    const where = traffic.acknowledged.get(id);
+    if (where) duplicatesBy[where] += copies - 1;
+  }
   return {
     archived: archived.size,
     duplicates,
+    duplicatesBy,
     lost: [...traffic.acknowledged.keys()].filter((id) => !archived.has(id)),
     unknown: [...archived.keys()].filter((id) => !traffic.sent.has(id)),
     archivedUnacknowledged: [...archived.keys()].filter((id) => traffic.sent.has(id) && !traffic.acknowledged.has(id)).length,
   };
+}
+
+/** One hop's copy of the events: event id → records carrying it. */
+export interface HopIds {
+  hop: string;
+  ids: Map<string, number>;
+}
+
+/** Records, distinct ids, extra copies and acknowledged ids missing, at each hop: where copies were made, where an event went missing. */
+function hopTable(traffic: EventTraffic, hops: HopIds[]): string {
+  const rows = hops.map(({ hop, ids }) => {
+    let records = 0;
+    for (const copies of ids.values()) records += copies;
+    const missing = [...traffic.acknowledged.keys()].filter((id) => !ids.has(id)).length;
+    return `| ${hop} | ${records} | ${ids.size} | ${records - ids.size} | ${missing} |`;
+  });
+  return ['| hop | records | distinct ids | extra copies | acknowledged ids missing |', '|---|---|---|---|---|', ...rows].join('\n');
 }
 
 /** The run's report: what was sent and acknowledged, what the archive holds, the faults and how long each lasted. */
@@ -45,6 +69,7 @@ export function chaosSummary(input: {
   audits: AuditRun[];
   archive: ArchivedTopic[];
   result: Reconciliation;
+  hops: HopIds[];
   /** Records in the worker's dead-letter topic. */
   workerDeadLetters: number;
   unexpectedExits: UnexpectedExit[];
@@ -65,8 +90,11 @@ export function chaosSummary(input: {
     `| never acknowledged (given up) | ${traffic.sent.size - traffic.acknowledged.size} |`,
     `| archived (distinct ids in Parquet) | ${result.archived} |`,
     `| duplicates (rows beyond the first copy) | ${result.duplicates} |`,
+    `| … of events acknowledged as kafka / failover | ${result.duplicatesBy.kafka} / ${result.duplicatesBy.failover} |`,
     `| archived though never acknowledged | ${result.archivedUnacknowledged} |`,
     `| lost (acknowledged, not archived) | ${result.lost.length} |`,
+    '',
+    hopTable(traffic, input.hops),
     '',
     `requests: ${formats.join('; ')}; ${attempts} attempts, ${retried} requests retried`,
     `archive: ${input.archive.map((a) => `${a.topic} ${a.objects} objects / ${a.rows} rows`).join('; ')}`,

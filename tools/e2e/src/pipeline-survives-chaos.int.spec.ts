@@ -1,16 +1,17 @@
 import { join } from 'node:path';
 import { eventually, seededRandom } from '@eventpath/dev-infra';
 import { ARCHIVER_GROUP_ID, DEAD_LETTER_TOPIC, WORKER_GROUP_ID } from './app-configs';
-import { archivedEventIds, type ArchivedTopic } from './archived-event-ids';
+import { archivedEventIds, mergedEventIds, type ArchivedTopic } from './archived-event-ids';
 import { auditArchive, type AuditRun } from './archive-audit';
 import { chaosRound, sleep } from './chaos-faults';
-import { chaosSummary, reconcile } from './chaos-summary';
+import { chaosSummary, reconcile, type HopIds } from './chaos-summary';
 import { EventTraffic } from './event-traffic';
 import { FaultTimeline } from './fault-timeline';
 import { PipelineBacklog } from './pipeline-backlog';
 import { PipelineGauges } from './pipeline-gauges';
 import { startPipelineStack, type PipelineStack } from './pipeline-stack';
 import { SAMPLE_TOPICS, SampleEncoder } from './sample-schema';
+import { topicEventIds } from './topic-event-ids';
 
 // CI-sized by default (~2-3 minutes here); EVENTPATH_E2E_LONG=1 sends more events through more rounds of faults.
 const LONG = process.env['EVENTPATH_E2E_LONG'] === '1';
@@ -74,9 +75,14 @@ describe('the whole pipeline under chaos: every event acknowledged with 2xx reac
         archive.push(await archivedEventIds({ gcsUrl: stack.gcs.url, bucket: stack.addresses.bucket, prefix: stack.addresses.archivePrefix, topic, into: join(stack.addresses.dir, 'downloaded') }));
       }
       const result = reconcile(traffic, archive);
+      const hops: HopIds[] = [
+        { hop: 'fronting Kafka', ids: await topicEventIds(stack.fronting.bootstrap, TOPICS) },
+        { hop: 'mainstream Kafka', ids: await topicEventIds(stack.mainstream.bootstrap, TOPICS) },
+        { hop: 'archive (Parquet)', ids: mergedEventIds(archive) },
+      ];
       const unexpectedExits = stack.apps.flatMap((app) => app.unexpectedExits);
       const workerDeadLetters = await backlog.frontingRecords(DEAD_LETTER_TOPIC);
-      console.log(chaosSummary({ seed: SEED, seconds: (Date.now() - began) / 1000, traffic, timeline, gauges, audits, archive, result, workerDeadLetters, unexpectedExits }));
+      console.log(chaosSummary({ seed: SEED, seconds: (Date.now() - began) / 1000, traffic, timeline, gauges, audits, archive, result, hops, workerDeadLetters, unexpectedExits }));
       if (result.lost.length > 0) console.log(`lost ids (first 50): ${result.lost.slice(0, 50).map((id) => `${id} (${traffic.acknowledged.get(id)})`).join(', ')}`);
 
       // Both durability levels were exercised: the fronting outage sent events through Redis.
