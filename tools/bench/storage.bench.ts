@@ -15,6 +15,11 @@
  * fileWriter, parquetjs-lite's ParquetWriter, parquet-wasm's writeParquet on Arrow tables
  * built beforehand) without this library's validation, row-group sizing, size estimate or
  * worker; for uploads, fs.copyFile and the bare @google-cloud/storage client.
+ *
+ * Besides the wall time (the rate), each row shows the process's CPU seconds over the same
+ * span, all threads: on a machine loaded by other work, wall times of scenarios run one
+ * after the other compare less well than the work each did. STORAGE_BENCH_SCENARIOS
+ * (comma-separated SCENARIOS keys) runs some scenarios only.
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -204,19 +209,33 @@ interface Result {
   path?: string;
   /** Written from protobuf bytes (the end-to-end scenarios): other columns than the writer scenarios'. */
   endToEnd?: boolean;
+  /** CPU time of the process, all its threads (the encoder worker's too), from the first timed call to the end of the last. */
+  cpuSeconds?: number;
   maxRssBytes?: number;
 }
 
 type Scenario = (workDir: string) => Promise<Result[]>;
 
-const timed = async <T>(clock: { ns: bigint }, work: () => Promise<T> | T): Promise<T> => {
+/** Wall time inside the timed calls, and CPU time from the first one's start to the last one's end. */
+interface Clock {
+  ns: bigint;
+  cpuFrom?: NodeJS.CpuUsage;
+  cpuMicros?: number;
+}
+
+const timed = async <T>(clock: Clock, work: () => Promise<T> | T): Promise<T> => {
+  clock.cpuFrom ??= process.cpuUsage();
   const start = process.hrtime.bigint();
   try {
     return await work();
   } finally {
     clock.ns += process.hrtime.bigint() - start;
+    const used = process.cpuUsage(clock.cpuFrom);
+    clock.cpuMicros = used.user + used.system;
   }
 };
+
+const measured = (clock: Clock) => ({ seconds: Number(clock.ns) / 1e9, cpuSeconds: (clock.cpuMicros ?? 0) / 1e6 });
 
 const writerScenario =
   (implementation: ParquetWriterImplementation): Scenario =>
@@ -225,17 +244,17 @@ const writerScenario =
     if (implementation === 'parquet-wasm') await warmEncoder(workDir);
     const path = join(workDir, `${implementation}.parquet`);
     const pool = eventPool();
-    const clock = { ns: 0n };
+    const clock: Clock = { ns: 0n };
     const { createParquetWriter } = storageLib;
     const writer = await timed(clock, () => createParquetWriter(path, { schema: EVENT_SCHEMA, keyValueMetadata: { topic: 'events.orders' } }, implementation));
     for (const batch of eventBatches(ROWS, pool)) await timed(clock, () => writer.appendRows(batch));
     const summary = await timed(clock, () => writer.close());
-    return [{ scenario: `${implementation} (this library)`, seconds: Number(clock.ns) / 1e9, rows: ROWS, bytes: 0, fileBytes: summary.bytes, path }];
+    return [{ scenario: `${implementation} (this library)`, ...measured(clock), rows: ROWS, bytes: 0, fileBytes: summary.bytes, path }];
   };
 
 const bareHyparquet: Scenario = async (workDir) => {
   const path = join(workDir, 'bare-hyparquet.parquet');
-  const clock = { ns: 0n };
+  const clock: Clock = { ns: 0n };
   const names = EVENT_SCHEMA.fields.map((f) => f.name);
   const { fileWriter, ParquetWriter } = await import('hyparquet-writer');
   const writer = await timed(clock, () => new ParquetWriter({ writer: fileWriter(path), schema: hyparquetElements(EVENT_SCHEMA) }));
@@ -254,13 +273,13 @@ const bareHyparquet: Scenario = async (workDir) => {
   }
   if (group.length > 0) await flush();
   await timed(clock, () => writer.finish());
-  return [{ scenario: 'hyparquet-writer (bare baseline)', seconds: Number(clock.ns) / 1e9, rows: ROWS, bytes: 0, fileBytes: (await stat(path)).size, path }];
+  return [{ scenario: 'hyparquet-writer (bare baseline)', ...measured(clock), rows: ROWS, bytes: 0, fileBytes: (await stat(path)).size, path }];
 };
 
 /** Arrow tables of BARE_ROWS_PER_GROUP rows built beforehand, then only parquet-wasm's writeParquet (in this thread) and the file write are timed: the encoder's own rate. */
 const bareParquetWasm: Scenario = async (workDir) => {
   const path = join(workDir, 'bare-parquet-wasm.parquet');
-  const clock = { ns: 0n };
+  const clock: Clock = { ns: 0n };
   const { Compression, Table, WriterPropertiesBuilder, writeParquet } = lazyRequire('parquet-wasm/node') as typeof import('parquet-wasm/node');
   // The CommonJS build, as libs/storage loads it (an ESM copy would not recognise its record batches).
   const { RecordBatchStreamWriter, Table: ArrowTable } = lazyRequire('apache-arrow') as typeof import('apache-arrow');
@@ -287,7 +306,7 @@ const bareParquetWasm: Scenario = async (workDir) => {
     bytes += file.length;
   }
   await handle.close();
-  return [{ scenario: 'parquet-wasm writeParquet on ready Arrow tables (bare baseline)', seconds: Number(clock.ns) / 1e9, rows: ROWS, bytes: 0, fileBytes: bytes }];
+  return [{ scenario: 'parquet-wasm writeParquet on ready Arrow tables (bare baseline)', ...measured(clock), rows: ROWS, bytes: 0, fileBytes: bytes }];
 };
 
 // ---------------------------------------------------------------- end to end: protobuf bytes in, Parquet file out
@@ -320,13 +339,13 @@ const rowPathEndToEnd =
     if (implementation === 'parquet-wasm') await warmEncoder(workDir);
     const path = join(workDir, `e2e-rows-${implementation}.parquet`);
     const pool = await protobufPool(workDir);
-    const clock = { ns: 0n };
+    const clock: Clock = { ns: 0n };
     const writer = await timed(clock, () => storageLib.createParquetWriter(path, { schema: mapping.schema, keyValueMetadata: { ...mapping.keyValueMetadata } }, implementation));
     for (const batch of protobufBatches(pool)) {
       await timed(clock, () => writer.appendRows(batch.bytes.map((bytes, i) => mapping.toRow(schema.decode(bytes), batch.metadata[i]))));
     }
     const summary = await timed(clock, () => writer.close());
-    return [{ scenario: `end to end, row path: decode → toRow → ${implementation}`, seconds: Number(clock.ns) / 1e9, rows: ROWS, bytes: 0, fileBytes: summary.bytes, path, endToEnd: true }];
+    return [{ scenario: `end to end, row path: decode → toRow → ${implementation}`, ...measured(clock), rows: ROWS, bytes: 0, fileBytes: summary.bytes, path, endToEnd: true }];
   };
 
 const columnarEndToEnd: Scenario = async (workDir) => {
@@ -335,7 +354,7 @@ const columnarEndToEnd: Scenario = async (workDir) => {
   await warmEncoder(workDir);
   const path = join(workDir, 'e2e-columns.parquet');
   const pool = await protobufPool(workDir);
-  const clock = { ns: 0n };
+  const clock: Clock = { ns: 0n };
   const columns = createParquetColumnBatch(snapshot, TYPE_NAME);
   const writer = await timed(clock, () => storageLib.createParquetWriter(path, { schema: columns.schema, keyValueMetadata: { ...columns.keyValueMetadata } }, 'parquet-wasm'));
   if (!storageLib.isColumnarParquetFileWriter(writer)) throw new Error('parquet-wasm is not columnar');
@@ -347,7 +366,7 @@ const columnarEndToEnd: Scenario = async (workDir) => {
   }
   const summary = await timed(clock, () => writer.close());
   if (columns.slowPathCount !== 0) throw new Error(`${columns.slowPathCount} records took the slow path`);
-  return [{ scenario: 'end to end, columnar path: ParquetColumnBatch.append → parquet-wasm', seconds: Number(clock.ns) / 1e9, rows: ROWS, bytes: 0, fileBytes: summary.bytes, path, endToEnd: true }];
+  return [{ scenario: 'end to end, columnar path: ParquetColumnBatch.append → parquet-wasm', ...measured(clock), rows: ROWS, bytes: 0, fileBytes: summary.bytes, path, endToEnd: true }];
 };
 
 /** Starts the shared parquet-wasm encoder worker (and compiles its wasm) by writing a throwaway file. */
@@ -358,7 +377,7 @@ async function warmEncoder(workDir: string): Promise<void> {
 
 const bareParquetjsLite: Scenario = async (workDir) => {
   const path = join(workDir, 'bare-parquetjs-lite.parquet');
-  const clock = { ns: 0n };
+  const clock: Clock = { ns: 0n };
   const { ParquetSchema, ParquetWriter } = parquetjsLite();
   const schema = new ParquetSchema(parquetjsDefinition(EVENT_SCHEMA.fields));
   // The page layout this library uses (data page v1, no page index), so the two write the same format.
@@ -370,7 +389,7 @@ const bareParquetjsLite: Scenario = async (workDir) => {
     });
   }
   await timed(clock, () => writer.close());
-  return [{ scenario: 'parquetjs-lite (bare baseline)', seconds: Number(clock.ns) / 1e9, rows: ROWS, bytes: 0, fileBytes: (await stat(path)).size, path }];
+  return [{ scenario: 'parquetjs-lite (bare baseline)', ...measured(clock), rows: ROWS, bytes: 0, fileBytes: (await stat(path)).size, path }];
 };
 
 async function uploadSource(workDir: string): Promise<string> {
@@ -383,9 +402,9 @@ async function uploadSource(workDir: string): Promise<string> {
 
 /** Time one upload of the source file. */
 async function timedUpload(scenario: string, upload: () => Promise<void>): Promise<Result> {
-  const clock = { ns: 0n };
+  const clock: Clock = { ns: 0n };
   await timed(clock, upload);
-  return { scenario, seconds: Number(clock.ns) / 1e9, bytes: UPLOAD_BYTES };
+  return { scenario, ...measured(clock), bytes: UPLOAD_BYTES };
 }
 
 /** All uploads share one child (and one emulator): their peak RSS is reported together. */
@@ -493,11 +512,12 @@ async function verifyWithDuckDb(results: Result[]): Promise<Set<string>> {
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 function printTable(results: Result[]): void {
-  const header = ['scenario', 'amount', 'seconds', 'rate', 'file size (MiB)', 'peak RSS (MiB)'];
+  const header = ['scenario', 'amount', 'seconds', 'CPU s', 'rate', 'file size (MiB)', 'peak RSS (MiB)'];
   const lines = results.map((r) => [
     r.scenario,
     r.rows !== undefined ? `${r.rows} rows` : `${mb(r.bytes)} MiB`,
     r.seconds.toFixed(2),
+    r.cpuSeconds !== undefined ? r.cpuSeconds.toFixed(2) : '',
     r.rows !== undefined ? `${Math.round(r.rows / r.seconds)} rows/s` : `${(r.bytes / 1024 / 1024 / r.seconds).toFixed(0)} MiB/s`,
     r.fileBytes !== undefined ? mb(r.fileBytes) : '',
     r.maxRssBytes !== undefined ? mb(r.maxRssBytes) : '',
@@ -531,7 +551,11 @@ async function main(): Promise<void> {
         `end to end from protobuf bytes in batches of ${BATCH}; uploads of ${mb(UPLOAD_BYTES)} MiB\n`,
     );
     // A child per scenario, so its peak RSS is its own; --smoke saves the start-ups (two children), RSS is then indicative only.
-    const children = SMOKE ? [Object.keys(SCENARIOS).filter((name) => name !== 'uploads').join(','), 'uploads'] : Object.keys(SCENARIOS);
+    // STORAGE_BENCH_SCENARIOS (comma-separated keys of SCENARIOS) runs some of them only.
+    const chosen = process.env['STORAGE_BENCH_SCENARIOS']?.split(',') ?? Object.keys(SCENARIOS);
+    const unknown = chosen.filter((name) => !(name in SCENARIOS));
+    if (unknown.length > 0) throw new Error(`unknown scenarios ${unknown.join(', ')}; known: ${Object.keys(SCENARIOS).join(', ')}`);
+    const children = SMOKE ? [chosen.filter((name) => name !== 'uploads').join(','), ...(chosen.includes('uploads') ? ['uploads'] : [])] : chosen;
     const results = children.flatMap((names) => runChild(names, workDir));
     const { DEFAULT_PARQUET_WRITER_IMPLEMENTATION, PARQUET_WRITER_IMPLEMENTATIONS } = storageLib;
     const exact = await verifyWithDuckDb(results);
@@ -542,6 +566,10 @@ async function main(): Promise<void> {
       const r = find(scenario);
       return r?.rows !== undefined ? r.rows / r.seconds : Number.NaN;
     };
+    const perCpuSecond = (scenario: string) => {
+      const r = find(scenario);
+      return r?.rows !== undefined && r.cpuSeconds ? r.rows / r.cpuSeconds : Number.NaN;
+    };
     const rss = (scenario: string) => find(scenario)?.maxRssBytes ?? Number.NaN;
     const writer = (implementation: ParquetWriterImplementation) => `${implementation} (this library)`;
     console.log(`\nAll Parquet files read back in DuckDB with ${ROWS} rows, distinct event ids and the right offset sum.`);
@@ -551,14 +579,21 @@ async function main(): Promise<void> {
       `Writers (same rows): ${PARQUET_WRITER_IMPLEMENTATIONS.map((i) => `${i} ${(rate(writer(i)) / rate(writer('hyparquet-writer'))).toFixed(2)}x`).join(', ')} ` +
         `the rows/s of hyparquet-writer; read back exactly (types and rows equal to hyparquet-writer's file): ${candidates.join(', ')}.`,
     );
+    const columnarEndToEnd = 'end to end, columnar path: ParquetColumnBatch.append → parquet-wasm';
+    const rowEndToEnd = 'end to end, row path: decode → toRow → hyparquet-writer';
+    console.log(
+      `Rows per CPU second (all threads; steadier than wall time on a loaded machine): ` +
+        `${PARQUET_WRITER_IMPLEMENTATIONS.map((i) => `${i} ${(perCpuSecond(writer(i)) / perCpuSecond(writer('hyparquet-writer'))).toFixed(2)}x`).join(', ')} hyparquet-writer's; ` +
+        `columnar end to end ${(perCpuSecond(columnarEndToEnd) / perCpuSecond(rowEndToEnd)).toFixed(2)}x the row path's.`,
+    );
     console.log(
       `Default: the fastest that reads back exactly is ${fastest}; DEFAULT_PARQUET_WRITER_IMPLEMENTATION is ${DEFAULT_PARQUET_WRITER_IMPLEMENTATION}` +
         `${fastest === DEFAULT_PARQUET_WRITER_IMPLEMENTATION ? '' : ' (this run disagrees: check the numbers before changing it)'}.`,
     );
     const wasm = rate(writer('parquet-wasm')) / rate(writer('hyparquet-writer'));
-    const endToEnd = rate('end to end, columnar path: ParquetColumnBatch.append → parquet-wasm') / rate('end to end, row path: decode → toRow → hyparquet-writer');
+    const endToEnd = rate(columnarEndToEnd) / rate(rowEndToEnd);
     const memory = rss(writer('parquet-wasm')) / rss(writer('hyparquet-writer'));
-    const endToEndMemory = rss('end to end, columnar path: ParquetColumnBatch.append → parquet-wasm') / rss('end to end, row path: decode → toRow → hyparquet-writer');
+    const endToEndMemory = rss(columnarEndToEnd) / rss(rowEndToEnd);
     console.log(
       `Aims: writer alone ${wasm.toFixed(2)}x hyparquet-writer (aim ≥ 2.5x); columnar end to end ${endToEnd.toFixed(2)}x hyparquet-writer's row path ` +
         `(aim ≥ 3x); peak RSS ${(memory * 100).toFixed(0)}% of hyparquet-writer's writing rows, ${(endToEndMemory * 100).toFixed(0)}% end to end (aim ≤ 100%).`,
