@@ -37,6 +37,6 @@ export interface TopicArchiveSettings {
   readonly idleCloseMs: number;
   /** A file open this long (wall clock) is finalized whatever else holds; bounds commit lag. */
   readonly maxFileAgeMs: number;
-  /** libs/storage Parquet writer; default hyparquet-writer. */
+  /** libs/storage Parquet writer; default libs/storage's DEFAULT_PARQUET_WRITER_IMPLEMENTATION (parquet-wasm, columnar). */
   readonly writer?: ParquetWriterImplementation;
 }
