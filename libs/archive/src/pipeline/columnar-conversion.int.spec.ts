@@ -105,8 +105,8 @@ describe('RecordConverter with a columnar writer (parquet-wasm): records into Ar
     )[0].n;
 
   it.each<[string, TimestampSourceConfig]>([
-    ['the event time is a field (decoded message into the columns)', { kind: 'field', path: 'event_time' }],
-    ['the event time is the Kafka timestamp (protobuf bytes straight into the columns)', { kind: 'kafka' }],
+    ['the event time is a field (decoded for it, the bytes into the columns)', { kind: 'field', path: 'event_time' }],
+    ['the event time is the Kafka timestamp (the bytes into the columns, decoded nowhere else)', { kind: 'kafka' }],
   ])('writes and dead-letters exactly what the row path does when %s', async (_, timestamp) => {
     const rows = await archive('hyparquet-writer', timestamp);
     const columns = await archive('parquet-wasm', timestamp);
