@@ -11,7 +11,7 @@ import { ReadBack } from './test-support/read-back';
 /**
  * The columnar path end to end: protobuf bytes → ParquetColumnBatch → the parquet-wasm
  * writer → a file that DuckDB and arrow-rs read exactly as the file the row path writes
- * (decode → toRow → hyparquet-writer, the default): the same column types, the same values
+ * (decode → toRow → hyparquet-writer): the same column types, the same values
  * (±0, int64 and uint64 extremes, Timestamps at the ends of their range, nulls, nesting)
  * and the same footer metadata, for every fixture.
  */
