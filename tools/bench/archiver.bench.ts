@@ -38,8 +38,9 @@ import { loadBenchSnapshot, TYPE_NAME, typicalEvents } from './typical-protobuf-
 
 const SMOKE = process.argv.includes('--smoke');
 // ARCHIVER_BENCH_RECORDS, ARCHIVER_BENCH_SCENARIOS (comma-separated: bare,decode,writer,local,gcs),
-// ARCHIVER_BENCH_WRITER (the archiver's and the baseline's writer) and ARCHIVER_BENCH_NODE_OPTIONS
-// (the archiver process's V8 flags) vary a run.
+// ARCHIVER_BENCH_WRITER (the archiver's and the baseline's writer), ARCHIVER_BENCH_BUDGET_MIB (its
+// budgets.memory) and ARCHIVER_BENCH_NODE_OPTIONS (its V8 flags; default the Dockerfile's, old space
+// the budget plus 128 MiB) vary a run.
 const RECORDS = Number(process.env['ARCHIVER_BENCH_RECORDS'] ?? (SMOKE ? 10_000 : 1_000_000));
 const SCENARIOS = (process.env['ARCHIVER_BENCH_SCENARIOS'] ?? 'bare,decode,writer,local,gcs').split(',');
 const WRITER = (process.env['ARCHIVER_BENCH_WRITER'] ?? DEFAULT_PARQUET_WRITER_IMPLEMENTATION) as ParquetWriterImplementation;
@@ -50,7 +51,7 @@ const REPO = join(__dirname, '..', '..');
 const ARCHIVER_MAIN = join(REPO, 'apps', 'archiver', 'src', 'main.ts');
 const EVENT_ID_HEADER = 'eventpath-event-id';
 const SENTINEL_HEADER = 'bench-sentinel';
-const BUDGET_MIB = 256;
+const BUDGET_MIB = Number(process.env['ARCHIVER_BENCH_BUDGET_MIB'] ?? 256);
 const ARCHIVER_NODE_FLAGS = process.env['ARCHIVER_BENCH_NODE_OPTIONS']?.split(' ').filter(Boolean) ?? [`--max-old-space-size=${BUDGET_MIB + 128}`, '--max-semi-space-size=8'];
 const T0 = Date.parse('2024-05-01T00:00:00Z');
 
@@ -260,13 +261,13 @@ async function runArchiver(options: {
   let output = '';
   child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
   child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let ended = false;
-  void exited.then(() => (ended = true));
+  const exited = new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(signal ? `signal ${signal}` : `code ${code}`)));
+  let ended: string | undefined;
+  void exited.then((how) => (ended = how));
   const poll = async (check: () => Promise<boolean>, timeoutMs: number, what: string) => {
     const deadline = Date.now() + timeoutMs;
     while (!(await check().catch(() => false))) {
-      if (ended) throw new Error(`${options.scenario}: the archiver exited while waiting for ${what}:\n${output.slice(-4000)}`);
+      if (ended) throw new Error(`${options.scenario}: the archiver exited (${ended}) while waiting for ${what}:\n${output.slice(-4000)}`);
       if (Date.now() > deadline) throw new Error(`${options.scenario}: timed out waiting for ${what}:\n${output.slice(-4000)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
