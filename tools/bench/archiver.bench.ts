@@ -11,7 +11,7 @@
  * - bare kafkajs consumer (baseline): reads every record of the topic, nothing else; timed
  *   from joining its group to the last record;
  * - decode + row mapping alone: libs/schemas on the same records (the converter's share);
- * - Parquet writer alone (baseline): the archiver's Parquet writer (its default, hyparquet-writer)
+ * - Parquet writer alone (baseline): the archiver's Parquet writer (its default, libs/storage's default)
  *   on the same rows, into the same files the archiver makes; only appendRows and close timed;
  * - archiver → local directory, archiver → GCS emulator: apps/archiver/src/main.ts as a process
  *   (run by tsx, as the other benchmarks run their apps), with the V8 flags of its Dockerfile and
@@ -32,7 +32,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { auditArchive, tailReaderFor } from '@eventpath/archive';
 import { findFreePort, startApacheKafka, startGcsEmulator } from '@eventpath/dev-infra';
 import type { DecodedMessage, MessageSchema } from '@eventpath/schemas';
-import { createParquetWriter, GcsStore, type ParquetWriterImplementation } from '@eventpath/storage';
+import { createParquetWriter, DEFAULT_PARQUET_WRITER_IMPLEMENTATION, GcsStore, type ParquetWriterImplementation } from '@eventpath/storage';
 import { Kafka, logLevel, type Admin, type KafkaMessage } from 'kafkajs';
 import { loadBenchSnapshot, TYPE_NAME, typicalEvents } from './typical-protobuf-event';
 
@@ -44,7 +44,7 @@ const SMOKE = process.argv.includes('--smoke');
 const RECORDS = Number(process.env['ARCHIVER_BENCH_RECORDS'] ?? (SMOKE ? 10_000 : 1_000_000));
 const SCENARIOS = (process.env['ARCHIVER_BENCH_SCENARIOS'] ?? 'bare,decode,writer,local,gcs').split(',');
 // The archiver's default `writer` (apps/archiver's topic defaults), which libs/storage's default need not be.
-const WRITER = (process.env['ARCHIVER_BENCH_WRITER'] ?? 'hyparquet-writer') as ParquetWriterImplementation;
+const WRITER = (process.env['ARCHIVER_BENCH_WRITER'] ?? DEFAULT_PARQUET_WRITER_IMPLEMENTATION) as ParquetWriterImplementation;
 const PARTITIONS = 8;
 // A backlog of a busy topic: two hours of events, so each file (partition x hour) holds 1/16 of the records.
 const EVENT_HOURS = Number(process.env['ARCHIVER_BENCH_HOURS'] ?? 2);

@@ -3,7 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError, loadConfig, type ConfigProblem } from '@eventpath/runtime';
 import { kafkaClientSettings, kafkaConfigSchema, type KafkaClientSettings } from '@eventpath/queues';
 import { schemaSourceFromLocation, type SchemaSourceConfig } from '@eventpath/schemas';
-import { PARQUET_COMPRESSIONS } from '@eventpath/storage';
+import { DEFAULT_PARQUET_WRITER_IMPLEMENTATION, PARQUET_COMPRESSIONS } from '@eventpath/storage';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import type { z } from 'zod';
 import { configFileSchema, type ConfigFile, type TopicSettingsInput } from './config-file-schema';
@@ -22,7 +22,7 @@ export const BUILT_IN_TOPIC_DEFAULTS = {
   metadataColumns: true,
   eventIdHeader: 'eventpath-event-id',
   idleClose: 300_000,
-  writer: 'hyparquet-writer' as const,
+  writer: DEFAULT_PARQUET_WRITER_IMPLEMENTATION,
 };
 
 export type TopicSettingsValues = Required<Omit<TopicSettingsInput, 'messageType' | 'maxFileAge'>> & { messageType: string; maxFileAge: number };

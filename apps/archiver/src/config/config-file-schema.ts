@@ -42,7 +42,7 @@ const topicSettingsShape = {
   eventIdHeader: z.string().min(1),
   idleClose: duration({ min: 1 }),
   maxFileAge: duration({ min: 1000 }),
-  /** libs/storage's Parquet writer implementation; default hyparquet-writer. */
+  /** libs/storage's Parquet writer implementation; default libs/storage's default (hyparquet-writer). */
   writer: z.enum(PARQUET_WRITER_IMPLEMENTATIONS as readonly [ParquetWriterImplementation, ...ParquetWriterImplementation[]]),
 };
 
