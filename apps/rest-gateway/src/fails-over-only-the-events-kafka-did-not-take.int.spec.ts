@@ -1,4 +1,4 @@
-import { canStartApacheKafka, type ApacheKafka, type DevRedis } from '@eventpath/dev-infra';
+import { canStartApacheKafka, eventually, type ApacheKafka, type DevRedis } from '@eventpath/dev-infra';
 import { Partitioners } from 'kafkajs';
 import type { RunningRestGateway } from './rest-gateway';
 import { startGatewayOnOwnCluster, type GatewayOnOwnCluster } from './test-support/gateway-on-own-cluster';
@@ -42,9 +42,17 @@ describeOnApacheKafka('a request Kafka took only in part: the rest goes to the f
     const { partitions } = await cluster.describeTopic('spread');
     const events = (tag: string) =>
       [0, 1, 2].flatMap((partition) => keysFor(partition, 2).map((key, i) => ({ id: `${tag}-p${partition}-${i}`, key, value: { partition } })));
-    // Connections to every leader are open and metadata is known before the node dies.
-    const warm = await postEvents<NativeAnswer>(gateway.httpUrl, 'spread', { events: events('warm') });
-    expect(warm.body.results.map((r) => r.status)).toEqual(Array(6).fill('kafka'));
+    // Connections to every leader are open and metadata is known before the node dies: a new
+    // topic's leader may answer "does not host" for a moment (those events fail over, as they should).
+    let attempt = 0;
+    await eventually(
+      async () => {
+        const warm = await postEvents<NativeAnswer>(gateway.httpUrl, 'spread', { events: events(`warm${attempt++}`) });
+        return warm.body.results.every((r) => r.status === 'kafka');
+      },
+      60_000,
+      'a request whose events all reach Kafka',
+    );
 
     const victim = partitions.find((p) => p.partition === 1)!.leader;
     const deadPartitions = new Set(partitions.filter((p) => p.leader === victim).map((p) => p.partition));
@@ -62,7 +70,7 @@ describeOnApacheKafka('a request Kafka took only in part: the rest goes to the f
     );
     const reported = (status: string) => answer.body.results.filter((r) => r.status === status).map((r) => r.id).sort();
     // Exactly the events the dead leader did not take are in the stream; exactly the others are in Kafka.
-    const inStream = (await readFailoverStream(redis.url, 'spread')).map((entry) => entry.id);
+    const inStream = (await readFailoverStream(redis.url, 'spread')).map((entry) => entry.id).filter((id) => id.startsWith('split-'));
     expect(inStream.sort()).toEqual(reported('failover'));
     const inKafka = (await readTopic(cluster.bootstrap, 'spread')).map((r) => r.headers['eventpath-event-id']).filter((id) => id.startsWith('split-'));
     expect(inKafka.sort()).toEqual(reported('kafka'));
