@@ -75,6 +75,9 @@ describe('the archiver loses nothing when SIGKILLed at random moments', () => {
     // A last archiver drains the rest.
     const last = await startArchiverProcess({ configFile, directory: dir, name: 'chaos-final' });
     bed.trackProcess(last);
+    // Ready first: the killed ones may have committed everything already, and a SIGTERM
+    // before start-up has installed its handler ends the process by the signal, not a stop.
+    await last.ready();
     await waitUntilCommitted(admin, groupId, topic, 120_000);
     await last.stop();
     expect((await last.exited).code).toBe(0);
