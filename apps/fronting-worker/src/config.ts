@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { CompressionTypes } from 'kafkajs';
 import { kafkaClientSettings, kafkaConfigSchema, type KafkaClientSettings } from '@eventpath/queues';
 import { PARTITIONINGS, TopicMapping, TopicSelector, isValidTopicName } from '@eventpath/relay';
-import { ConfigError, configFields, loadConfig, type ConfigProblem, type EnvSource } from '@eventpath/runtime';
+import { ConfigError, ConfigProblems, configFields, loadConfig, type EnvSource } from '@eventpath/runtime';
 import { z } from 'zod';
 
 const COMPRESSIONS = { none: undefined, gzip: CompressionTypes.GZIP, snappy: CompressionTypes.Snappy, lz4: CompressionTypes.LZ4, zstd: CompressionTypes.ZSTD };
@@ -119,16 +119,9 @@ export function compressionOf(env: FrontingWorkerEnv): CompressionTypes | undefi
  * `ConfigError` naming each wrong key (with its prefix) and why.
  */
 export function loadFrontingWorkerConfig(env: EnvSource = process.env): FrontingWorkerConfig {
-  const problems: ConfigProblem[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const collected = new ConfigProblems();
+  const { problems } = collected;
+  const attempt = <T>(load: () => T): T | undefined => collected.attempt(load);
   const workerEnv = attempt(() => loadConfig(frontingWorkerEnvSchema, env));
   const fronting = attempt(() => kafkaClientSettings(loadConfig(kafkaConfigSchema('FRONTING_'), env), 'FRONTING_'));
   const mainstream = attempt(() => kafkaClientSettings(loadConfig(kafkaConfigSchema('MAINSTREAM_'), env), 'MAINSTREAM_'));

@@ -1,5 +1,5 @@
 import { kafkaClientSettings, kafkaConfigSchema, type KafkaClientSettings } from '@eventpath/queues';
-import { ConfigError, configFields, loadConfig, type ConfigProblem, type EnvSource } from '@eventpath/runtime';
+import { ConfigError, ConfigProblems, configFields, loadConfig, type EnvSource } from '@eventpath/runtime';
 import { z } from 'zod';
 import { loadGatewayConfigFile, type GatewayConfigFile } from './gateway-config-file';
 
@@ -74,16 +74,9 @@ export interface RestGatewayConfig {
  * keys of the `GATEWAY_CONFIG` file by their path in it.
  */
 export function loadRestGatewayConfig(env: EnvSource = process.env): RestGatewayConfig {
-  const problems: ConfigProblem[] = [];
-  const attempt = <T>(load: () => T): T | undefined => {
-    try {
-      return load();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems);
-      return undefined;
-    }
-  };
+  const collected = new ConfigProblems();
+  const { problems } = collected;
+  const attempt = <T>(load: () => T): T | undefined => collected.attempt(load);
   const gatewayEnv = attempt(() => loadConfig(restGatewayEnvSchema, env));
   const kafka = attempt(() => kafkaClientSettings(loadConfig(kafkaConfigSchema('FRONTING_'), env), 'FRONTING_'));
   const path = env['GATEWAY_CONFIG'] || undefined;

@@ -1,4 +1,5 @@
 export { ConfigError, type ConfigProblem } from './config-error';
+export { ConfigProblems } from './config-problems';
 export { loadConfig, type EnvSource } from './load-config';
 export { configFields } from './config-fields';
 export { createLogger, type Logger, type LoggerOptions } from './logger';
